@@ -1,0 +1,3 @@
+export * from './principal.js';
+export * from './user.js';
+export * from './user-repository.js';

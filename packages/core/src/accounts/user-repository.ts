@@ -1,0 +1,9 @@
+import type { User } from './user.js';
+
+/** Port: persistence of users. */
+export interface UserRepository {
+  /** The instance owner, created on first call (idempotent, safe under concurrent starts). */
+  ensureInstanceOwner(candidate: User): Promise<User>;
+  /** Find a user by id, or `undefined`. */
+  findById(userId: string): Promise<User | undefined>;
+}

@@ -1,0 +1,18 @@
+import type { ApiKey } from './api-key.js';
+
+/** Port: persistence of API keys. Every read of a user's keys takes the owner. */
+export interface ApiKeyRepository {
+  insert(apiKey: ApiKey): Promise<void>;
+  /** Keys of one owner, newest first, revoked ones included. */
+  listByOwner(ownerUserId: string): Promise<ApiKey[]>;
+  /** One key of one owner; `undefined` when it does not exist or belongs to someone else. */
+  findByOwner(ownerUserId: string, apiKeyId: string): Promise<ApiKey | undefined>;
+  /** Authentication lookup by secret hash (the hash is the capability; no owner is known yet). */
+  findBySecretHash(secretHash: string): Promise<ApiKey | undefined>;
+  /** Mark a key revoked; returns false when it does not exist for this owner or was already revoked. */
+  revoke(ownerUserId: string, apiKeyId: string, revokedAt: Date): Promise<boolean>;
+  /** Atomically revoke `oldKeyId` and insert `replacement`; false (and no change) when the old key is not active. */
+  replace(ownerUserId: string, oldKeyId: string, replacement: ApiKey, revokedAt: Date): Promise<boolean>;
+  /** Store last-used times in one batch; a later time never goes back to an earlier one. */
+  recordLastUsed(entries: ReadonlyArray<{ apiKeyId: string; lastUsedAt: Date }>): Promise<void>;
+}
