@@ -1,22 +1,30 @@
-// Import boundaries of docs/architecture.md, enforced in CI (`npm run lint:boundaries`).
-const pkg = (name) => `^packages/${name}/`;
+// Import boundaries of ../shared/ARCHITECTURE.md, enforced in CI (`npm run lint:boundaries`).
+// Test files may additionally import @charter/testing (real databases, fake upstream, contract suites).
+// Workspace imports resolve to packages/NAME/ or, unresolved, stay as @charter/NAME: match both.
+const pkg = (name) => `^(packages/${name}/|@charter/${name}$)`;
+const notTest = '\\.test\\.ts$';
 module.exports = {
   forbidden: [
-    { name: 'contracts-only-schema', severity: 'error', from: { path: pkg('(contracts|engine-spec)') }, to: { path: '^(packages|apps)/', pathNot: pkg('(contracts|engine-spec)') } },
-    { name: 'core-only-engine-spec', severity: 'error', from: { path: pkg('core') }, to: { path: '^(packages|apps)/', pathNot: pkg('(core|engine-spec)') } },
-    { name: 'core-no-io', severity: 'error', from: { path: pkg('core') }, to: { dependencyTypes: ['npm', 'npm-dev'] } },
-    { name: 'core-no-http-sql', severity: 'error', from: { path: pkg('core') }, to: { path: '^(http|https|net|fs|fs/promises|child_process|dgram)$', dependencyTypes: ['core'] } },
-    { name: 'engines-only-spec', severity: 'error', from: { path: pkg('engine-(llamacpp|openai-compatible)') }, to: { path: '^(packages|apps)/', pathNot: pkg('(engine-spec|engine-llamacpp|engine-openai-compatible)') } },
+    { name: 'contracts-only-schema', severity: 'error', from: { path: pkg('(contracts|engine-spec)') }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(contracts|engine-spec)') } },
+    { name: 'core-only-engine-spec', severity: 'error', from: { path: pkg('core'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(core|engine-spec)') } },
+    {
+      name: 'core-imports-only-engine-spec-and-pure-builtins',
+      severity: 'error',
+      from: { path: pkg('core'), pathNot: notTest },
+      to: { pathNot: [pkg('(core|engine-spec)'), '^(node:)?(crypto|util|events|timers|perf_hooks)$'] },
+    },
+    { name: 'engines-only-spec', severity: 'error', from: { path: pkg('engine-(llamacpp|openai-compatible)'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(engine-spec|engine-llamacpp|engine-openai-compatible)') } },
     { name: 'engines-not-each-other', severity: 'error', from: { path: pkg('engine-llamacpp') }, to: { path: pkg('engine-openai-compatible') } },
     { name: 'engines-not-each-other-2', severity: 'error', from: { path: pkg('engine-openai-compatible') }, to: { path: pkg('engine-llamacpp') } },
-    { name: 'storage-only-core', severity: 'error', from: { path: pkg('storage') }, to: { path: '^(packages|apps)/', pathNot: pkg('(storage|core|engine-spec)') } },
-    { name: 'sdk-only-contracts', severity: 'error', from: { path: pkg('sdk') }, to: { path: '^(packages|apps)/', pathNot: pkg('(sdk|contracts)') } },
-    { name: 'nothing-imports-testing', severity: 'error', from: { path: '^(packages|apps)/', pathNot: ['^packages/testing/', '\\.test\\.ts$', '^apps/[^/]+/test/'] }, to: { path: pkg('testing') } },
-    { name: 'nothing-imports-apps', severity: 'error', from: { path: '^packages/', pathNot: '^packages/testing/' }, to: { path: '^apps/' } },
+    { name: 'storage-only-core', severity: 'error', from: { path: pkg('storage'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(storage|core|engine-spec)') } },
+    { name: 'sdk-only-contracts', severity: 'error', from: { path: pkg('sdk') }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(sdk|contracts)') } },
+    { name: 'web-and-cli-not-core', severity: 'error', from: { path: '^apps/(web|cli)/' }, to: { path: '^packages/(core|storage|engine-)' } },
+    { name: 'nothing-imports-testing', severity: 'error', from: { path: '^(packages|apps)/', pathNot: ['^packages/testing/', notTest, '^apps/[^/]+/test/'] }, to: { path: pkg('testing') } },
+    { name: 'packages-not-apps', severity: 'error', from: { path: '^packages/', pathNot: '^packages/testing/' }, to: { path: '^apps/' } },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(node_modules|__fixtures__)' },
+    exclude: { path: '__fixtures__' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     combinedDependencies: true,

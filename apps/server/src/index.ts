@@ -1,1 +1,6 @@
-export {};
+export * from './app.js';
+export * from './main.js';
+export * from './config.js';
+export * from './admin-context.js';
+export * from './engines.js';
+export { toApiKeyBody } from './routes/account/api-keys.route.js';

@@ -1,1 +1,8 @@
-export {};
+export { createOpenAiCompatibleEngine, OpenAiCompatibleEngine } from './openai-compatible-engine.js';
+export type {
+  OpenAiCompatibleEngineOptions,
+  OpenAiCompatibleHealthCheck,
+  OpenAiCompatibleModel,
+} from './openai-compatible-engine.js';
+export { isEstimatedTokenUsage } from './response-mapping.js';
+export type { EstimatedTokenUsage } from './response-mapping.js';

@@ -1,1 +1,6 @@
 export {};
+export * from './test-database.js';
+export { countFakeTokens, startFakeUpstream } from './fake-upstream.js';
+export type { FakeChatFixture, FakeUpstream, FakeUpstreamOptions, FakeUpstreamRequest } from './fake-upstream.js';
+export { describeEngineContract } from './engine-contract-suite.js';
+export type { EngineContractOptions, EngineContractSubject } from './engine-contract-suite.js';

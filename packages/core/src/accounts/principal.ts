@@ -21,6 +21,20 @@ export interface ApiScopes {
 }
 
 /** Endpoint families a key can be scoped to. */
-export const apiEndpoints = ['chat.completions', 'completions', 'embeddings', 'models', 'moderations'] as const;
+export const apiEndpoints = ['chat.completions', 'completions', 'embeddings', 'models', 'moderations', 'api_keys'] as const;
 /** One endpoint family. */
 export type ApiEndpoint = (typeof apiEndpoints)[number];
+
+/**
+ * Whether a credential may call an endpoint family. Key management is a privilege a key must name
+ * explicitly, so a leaked inference key cannot mint more keys.
+ */
+export function canCallEndpoint(scopes: ApiScopes, endpoint: ApiEndpoint): boolean {
+  if (scopes.endpoints === null) return endpoint !== 'api_keys';
+  return scopes.endpoints.includes(endpoint);
+}
+
+/** Whether a credential may use a public model name. */
+export function canUseModel(scopes: ApiScopes, model: string): boolean {
+  return scopes.models === null || scopes.models.includes(model);
+}

@@ -1,0 +1,156 @@
+import { apiKeyEndpointSchema } from '@charter/contracts';
+import { CharterClient } from '@charter/sdk';
+import { ConfigError, loadConfig, openAdminContext, runMigrations, startServer, toApiKeyBody, type CharterConfig } from '@charter/server';
+import { Command, InvalidArgumentError } from 'commander';
+import { createProgressBar } from './progress-bar.js';
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError('must be a port number (0-65535).');
+  return port;
+}
+
+function parseList(value: string): string[] {
+  return value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function configFrom(overrides: Record<string, unknown> = {}): CharterConfig {
+  return loadConfig(process.env, overrides);
+}
+
+function print(value: unknown, asJson: boolean, text: () => string): void {
+  process.stdout.write(asJson ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
+}
+
+async function withAdmin<T>(action: (context: Awaited<ReturnType<typeof openAdminContext>>) => Promise<T>): Promise<T> {
+  const context = await openAdminContext(configFrom());
+  try {
+    return await action(context);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Build the `charter` command. A contract scripts rely on: keep names and output shapes stable. */
+export function createProgram(): Command {
+  const program = new Command('charter').description('Charter: a self-hosted AI language-model service.').version('0.1.0');
+
+  program
+    .command('serve')
+    .description('Start the server (CHARTER_DATA_DIR, CHARTER_MODEL, DATABASE_URL, REDIS_URL configure it).')
+    .option('--host <host>', 'address to listen on')
+    .option('--port <port>', 'port to listen on', parsePort)
+    .action(async (options: { host?: string; port?: number }) => {
+      const server: Record<string, unknown> = {};
+      if (options.host !== undefined) server.host = options.host;
+      if (options.port !== undefined) server.port = options.port;
+      const config = configFrom(Object.keys(server).length > 0 ? { server } : {});
+      const bars = new Map<string, ReturnType<typeof createProgressBar>>();
+      const { url, app } = await startServer(config, {
+        onModelDownloadProgress: (progress) => {
+          if (!bars.has(progress.model)) bars.set(progress.model, createProgressBar(`Downloading ${progress.model}`));
+          bars.get(progress.model)!(progress.downloadedBytes, progress.totalBytes);
+        },
+      });
+      const models = app.services.inference.listModels({ userId: app.owner.id, organizationId: null, apiKeyId: null, scopes: { models: null, endpoints: null } });
+      process.stderr.write(
+        `Charter is listening on ${url}\n` +
+          `  models: ${models.length > 0 ? models.map((model) => model.name).join(', ') : 'none (set CHARTER_MODEL to a GGUF path, hf: URI or https URL)'}\n` +
+          `  docs:   ${url}/docs\n` +
+          `  create an API key: npx charter keys create --name my-key --json\n`,
+      );
+    });
+
+  program
+    .command('migrate')
+    .description('Apply database migrations.')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const applied = await runMigrations(configFrom());
+      print({ applied }, options.json ?? false, () => (applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'Database is up to date.'));
+    });
+
+  const keys = program.command('keys').description("Manage the instance owner's API keys.");
+  keys
+    .command('create')
+    .description('Create an API key; the secret is printed once.')
+    .requiredOption('--name <name>', 'a name to recognise the key by')
+    .option('--models <models>', 'comma-separated model names the key may use (default: all)', parseList)
+    .option('--endpoints <endpoints>', `comma-separated endpoint scopes (${apiKeyEndpointSchema.options.join(', ')}; default: all inference endpoints)`, parseList)
+    .option('--expires-at <time>', 'RFC 3339 expiry time')
+    .option('--json', 'print JSON')
+    .action(async (options: { name: string; models?: string[]; endpoints?: string[]; expiresAt?: string; json?: boolean }) => {
+      const endpoints = options.endpoints?.map((endpoint) => apiKeyEndpointSchema.parse(endpoint));
+      const expiresAt = options.expiresAt ? new Date(options.expiresAt) : null;
+      if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new InvalidArgumentError('--expires-at must be an RFC 3339 time.');
+      const issued = await withAdmin(({ apiKeys, owner }) => apiKeys.create(owner.id, { name: options.name, scopes: { models: options.models ?? null, endpoints: endpoints ?? null }, expiresAt }));
+      const body = { ...toApiKeyBody(issued.apiKey), key: issued.secret };
+      print(body, options.json ?? false, () => `Created ${body.id} (${body.name}).\nKey (shown once, store it now): ${body.key}`);
+    });
+  keys
+    .command('list')
+    .description('List API keys.')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const list = (await withAdmin(({ apiKeys, owner }) => apiKeys.list(owner.id))).map(toApiKeyBody);
+      print({ object: 'list', data: list }, options.json ?? false, () =>
+        list.length === 0 ? 'No API keys.' : list.map((key) => `${key.id}  ${key.prefix}…  ${key.name}  ${key.revoked_at ? 'revoked' : 'active'}  last used: ${key.last_used_at ?? 'never'}`).join('\n'),
+      );
+    });
+  keys
+    .command('revoke <keyId>')
+    .description('Revoke an API key.')
+    .option('--json', 'print JSON')
+    .action(async (keyId: string, options: { json?: boolean }) => {
+      const key = toApiKeyBody(await withAdmin(({ apiKeys, owner }) => apiKeys.revoke(owner.id, keyId)));
+      print(key, options.json ?? false, () => `Revoked ${key.id}.`);
+    });
+  keys
+    .command('rotate <keyId>')
+    .description('Replace an API key by a new secret; the old one stops working.')
+    .option('--json', 'print JSON')
+    .action(async (keyId: string, options: { json?: boolean }) => {
+      const issued = await withAdmin(({ apiKeys, owner }) => apiKeys.rotate(owner.id, keyId));
+      const body = { ...toApiKeyBody(issued.apiKey), key: issued.secret };
+      print(body, options.json ?? false, () => `Rotated ${keyId} into ${body.id}.\nKey (shown once): ${body.key}`);
+    });
+
+  program
+    .command('models')
+    .description('List models: those configured here, or those a running server offers (--server).')
+    .option('--server <url>', 'ask a running server (with CHARTER_API_KEY)')
+    .option('--json', 'print JSON')
+    .action(async (options: { server?: string; json?: boolean }) => {
+      if (options.server) {
+        const apiKey = process.env.CHARTER_API_KEY;
+        if (!apiKey) throw new InvalidArgumentError('Set CHARTER_API_KEY to query a server.');
+        const list = await new CharterClient({ baseUrl: options.server, apiKey }).models.list();
+        print(list, options.json ?? false, () => list.data.map((model) => `${model.id}  context ${model.context_window}  ${model.status}`).join('\n') || (list.message ?? 'No models.'));
+        return;
+      }
+      const config = configFrom();
+      const configured = [
+        ...config.embedded.models.map((model) => ({ name: model.name, engine: 'embedded', source: model.source })),
+        ...config.upstreams.flatMap((upstream) => upstream.models.map((model) => ({ name: model.name, engine: upstream.id, source: upstream.baseUrl }))),
+      ];
+      print({ data: configured }, options.json ?? false, () =>
+        configured.length === 0 ? 'No models configured. Set CHARTER_MODEL to a GGUF file path, hf: URI or https URL.' : configured.map((model) => `${model.name}  ${model.engine}  ${model.source}`).join('\n'),
+      );
+    });
+
+  return program;
+}
+
+/** Run the command line; configuration and argument errors print readably and exit 1. */
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await createProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof InvalidArgumentError) {
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      process.stderr.write(`charter: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ApiKeyService, type Logger, newId, systemClock, type User } from '@charter/core';
+import { migrateToLatest, openDatabase, SqlApiKeyRepository, SqlUserRepository } from '@charter/storage';
+import type { CharterConfig } from './config.js';
+
+/** Services for command-line administration: the database and key management, without engines or HTTP. */
+export interface AdminContext {
+  owner: User;
+  apiKeys: ApiKeyService;
+  close(): Promise<void>;
+}
+
+const quietLogger: Logger = { info: () => {}, warn: () => {}, error: (fields, message) => console.error(message, fields) };
+
+/** Open the configured database (migrating it) and the key service for the instance owner. */
+export async function openAdminContext(config: CharterConfig): Promise<AdminContext> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const database = await openDatabase({ url: config.database.url ?? path.join(config.dataDir, 'charter.sqlite') });
+  try {
+    await migrateToLatest(database.db);
+    const owner = await new SqlUserRepository(database.db).ensureInstanceOwner({
+      id: newId('user'),
+      email: null,
+      displayName: 'Instance owner',
+      role: 'owner',
+      createdAt: systemClock(),
+    });
+    const apiKeys = new ApiKeyService({ repository: new SqlApiKeyRepository(database.db), clock: systemClock, logger: quietLogger });
+    return {
+      owner,
+      apiKeys,
+      async close() {
+        await apiKeys.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+/** Apply pending migrations and report which ran. */
+export async function runMigrations(config: CharterConfig): Promise<string[]> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const database = await openDatabase({ url: config.database.url ?? path.join(config.dataDir, 'charter.sqlite') });
+  try {
+    return (await migrateToLatest(database.db)).appliedMigrations;
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,198 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import {
+  ApiKeyService,
+  InferenceService,
+  type Logger,
+  MeteringService,
+  type ModelRoute,
+  newId,
+  systemClock,
+  type User,
+} from '@charter/core';
+import type { InferenceEngine } from '@charter/engine-spec';
+import { openDatabase, migrateToLatest, pingDatabase, SqlApiKeyRepository, SqlUsageRepository, SqlUserRepository } from '@charter/storage';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { Redis } from 'ioredis';
+import type { CharterConfig } from './config.js';
+import { createEngines, type ModelDownloadProgress } from './engines.js';
+import { createApiKeyAuthentication } from './plugins/auth.js';
+import { registerErrorHandler } from './plugins/error-handler.js';
+import { ServerMetrics } from './plugins/metrics.js';
+import { generateRequestId } from './plugins/request-id.js';
+import { apiKeysRoute } from './routes/account/api-keys.route.js';
+import { chatCompletionsRoute } from './routes/openai/chat-completions.route.js';
+import { completionsRoute } from './routes/openai/completions.route.js';
+import { embeddingsRoute } from './routes/openai/embeddings.route.js';
+import { modelsRoute } from './routes/openai/models.route.js';
+import { createRequestSignal, InflightRequests } from './routes/openai/request-lifecycle.js';
+import { operationsRoute } from './routes/operations/health.route.js';
+import type { AppServices, RouteContext } from './routes/route-context.js';
+
+export interface BuildAppOptions {
+  /** Engines built by the caller instead of from configuration (tests with a fake upstream, say). */
+  engines?: InferenceEngine[];
+  /** Routes to use with `engines`; default one route per engine model. */
+  routes?: ModelRoute[];
+  /** Progress of model downloads at start. */
+  onModelDownloadProgress?: (progress: ModelDownloadProgress) => void;
+  /** Pino destination for logs (tests pass a stream to read them). */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** A built, wired application. `close()` shuts it down gracefully. */
+export interface CharterApp {
+  fastify: FastifyInstance;
+  services: AppServices;
+  config: CharterConfig;
+  /** The instance owner created at first start. */
+  owner: User;
+  /** Stop taking requests, let running ones finish within the grace period, then release everything. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** The only place adapters are constructed and wired to services and routes. */
+export async function buildApp(config: CharterConfig, options: BuildAppOptions = {}): Promise<CharterApp> {
+  const fastify = Fastify({
+    logger: { level: config.log.level, redact: ['req.headers.authorization'], ...(options.logStream ? { stream: options.logStream } : {}) },
+    disableRequestLogging: true,
+    genReqId: generateRequestId,
+    requestIdLogLabel: 'requestId',
+    bodyLimit: config.server.bodyLimitBytes,
+    trustProxy: config.server.trustProxy,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const logger: Logger = fastify.log;
+
+  mkdirSync(config.dataDir, { recursive: true });
+  const databaseUrl = config.database.url ?? path.join(config.dataDir, 'charter.sqlite');
+  const database = await openDatabase({ url: databaseUrl });
+  const releasers: Array<() => Promise<unknown>> = [() => database.close()];
+  try {
+    await migrateToLatest(database.db);
+    const users = new SqlUserRepository(database.db);
+    const owner = await users.ensureInstanceOwner({ id: newId('user'), email: null, displayName: 'Instance owner', role: 'owner', createdAt: systemClock() });
+
+    const redis = config.redis.url ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+    if (redis) {
+      redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+      await redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis is not reachable at start'));
+      releasers.push(() => redis.quit().catch(() => redis.disconnect()));
+    }
+
+    let inference: InferenceService | undefined;
+    const metrics = new ServerMetrics(() => inference);
+    const metering = new MeteringService({
+      repository: new SqlUsageRepository(database.db),
+      logger,
+      flushIntervalMs: config.metering.flushIntervalMs,
+      maxBatchSize: config.metering.maxBatchSize,
+      onDropped: (count) => metrics.usageDropped.inc(count),
+    });
+    const apiKeys = new ApiKeyService({ repository: new SqlApiKeyRepository(database.db), clock: systemClock, logger, cacheTtlMs: config.apiKeys.cacheTtlMs });
+
+    const built = options.engines
+      ? { engines: options.engines, routes: options.routes ?? (await defaultRoutes(options.engines)), noModelMessage: undefined }
+      : await createEngines(config, logger, options.onModelDownloadProgress);
+    inference = new InferenceService({ routes: built.routes, metering, clock: systemClock, logger, onUsage: (record) => metrics.observeUsage(record) });
+    await inference.refreshHealth();
+    const services: AppServices = { apiKeys, inference, metering };
+
+    let isReady = true;
+    const inflight = new InflightRequests();
+    const context: RouteContext = {
+      services,
+      metrics,
+      authenticate: createApiKeyAuthentication(apiKeys),
+      requestSignal: (reply) => createRequestSignal(reply, config.server.requestTimeoutMs, inflight),
+      observeStream: (request, status) => {
+        metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', status, performance.now() - request.startedAtMs);
+        if (config.log.requests) request.log.info({ method: request.method, route: request.routeOptions.url, status, stream: true }, 'request completed');
+      },
+      isReady: () => isReady,
+      noModelMessage: built.noModelMessage,
+      redisPing: redis ? async () => void (await redis.ping()) : undefined,
+      databasePing: () => pingDatabase(database.db),
+    };
+
+    fastify.setValidatorCompiler(validatorCompiler);
+    // Responses are built from typed objects; re-validating them on the hot path buys nothing.
+    fastify.setSerializerCompiler(() => (data) => JSON.stringify(data));
+    registerErrorHandler(fastify, metrics);
+    fastify.addHook('onRequest', (request, reply, done) => {
+      request.startedAtMs = performance.now();
+      void reply.header('x-request-id', request.id);
+      done();
+    });
+    metrics.register(fastify);
+    if (config.log.requests) {
+      fastify.addHook('onResponse', (request, reply, done) => {
+        request.log.info({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
+        done();
+      });
+    }
+
+    await fastify.register(fastifySwagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: { title: 'Charter API', version: '0.1.0', description: 'OpenAI-compatible inference API and Charter account API.' },
+        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer sk-ch-…`' } } },
+      },
+      transform: jsonSchemaTransform,
+    });
+    await fastify.register(fastifySwaggerUi, { routePrefix: '/docs' });
+    fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
+
+    operationsRoute(fastify, context);
+    modelsRoute(fastify, context);
+    chatCompletionsRoute(fastify, context);
+    completionsRoute(fastify, context);
+    embeddingsRoute(fastify, context);
+    apiKeysRoute(fastify, context);
+    await fastify.ready();
+
+    let closing: Promise<void> | undefined;
+    const close = (graceMs = config.server.shutdownGraceMs) =>
+      (closing ??= (async () => {
+        isReady = false;
+        const fastifyClosed = fastify.close();
+        const drained = await inflight.waitUntilDrained(graceMs);
+        if (!drained) {
+          logger.warn({ remaining: inflight.size }, 'shutdown grace period over; cancelling remaining requests');
+          inflight.abortAll(new Error('server shutting down'));
+        }
+        await fastifyClosed;
+        await inference?.close();
+        await apiKeys.close();
+        await metering.close();
+        for (const release of releasers.reverse()) await release();
+      })());
+
+    return { fastify, services, config, owner, close };
+  } catch (error) {
+    for (const release of releasers.reverse()) await release().catch(() => {});
+    throw error;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    startedAtMs: number;
+  }
+}
+
+async function defaultRoutes(engines: InferenceEngine[]): Promise<ModelRoute[]> {
+  const createdAt = Math.floor(Date.now() / 1000);
+  const routes: ModelRoute[] = [];
+  for (const engine of engines) {
+    for (const model of await engine.listModels()) {
+      routes.push({ name: model.name, contextWindow: model.contextWindow, ownedBy: 'charter', createdAt, targets: [{ engine, engineModel: model.name, weight: 1 }] });
+    }
+  }
+  return routes;
+}
+export { defaultRoutes };

@@ -1,0 +1,187 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const maxContextWindow = 262_144;
+
+const embeddedModelSchema = z.object({
+  /** Public (and engine-local) model name. */
+  name: z.string().min(1),
+  /** A GGUF file path, an `hf:` URI or an https URL. */
+  source: z.string().min(1),
+  contextWindow: z.number().int().min(16).max(maxContextWindow).optional(),
+  embeddings: z.boolean().default(true),
+});
+
+const upstreamSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'Use letters, digits, "-" and "_".'),
+  baseUrl: z.url(),
+  /** Bearer token for the upstream; or name an environment variable with `apiKeyEnv`. */
+  apiKey: z.string().optional(),
+  apiKeyEnv: z.string().optional(),
+  headers: z.record(z.string(), z.string()).default({}),
+  connectTimeoutMs: z.number().int().positive().default(5_000),
+  firstByteTimeoutMs: z.number().int().positive().default(60_000),
+  idleTimeoutMs: z.number().int().positive().default(60_000),
+  maxRetries: z.number().int().min(0).max(10).default(2),
+  maxConcurrent: z.number().int().positive().optional(),
+  tokenizer: z.enum(['none', 'upstream']).default('none'),
+  healthCheck: z
+    .union([z.literal(false), z.object({ path: z.string().optional(), intervalMs: z.number().int().positive().default(10_000), timeoutMs: z.number().int().positive().default(2_000) })])
+    .default({ intervalMs: 10_000, timeoutMs: 2_000 }),
+  models: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        upstreamModel: z.string().optional(),
+        contextWindow: z.number().int().min(16).max(maxContextWindow),
+        embeddings: z.boolean().default(false),
+      }),
+    )
+    .min(1),
+});
+
+const routeSchema = z.object({
+  /** Public model name clients send. */
+  model: z.string().min(1),
+  contextWindow: z.number().int().min(16).max(maxContextWindow).optional(),
+  targets: z
+    .array(
+      z.object({
+        /** `embedded` or the id of an upstream. */
+        engine: z.string().min(1),
+        /** Model name at that engine; defaults to the public name. */
+        model: z.string().optional(),
+        weight: z.number().positive().default(1),
+      }),
+    )
+    .min(1),
+});
+
+/** The whole configuration, validated at start (OPS-4). */
+export const configSchema = z.object({
+  dataDir: z.string().default('./data'),
+  server: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65_535).default(8080),
+      /** Trust `X-Forwarded-*` from a TLS proxy in front (PRV-9). */
+      trustProxy: z.boolean().default(false),
+      /** How long running streams may take to finish on shutdown. */
+      shutdownGraceMs: z.number().int().min(0).default(30_000),
+      /** Deadline of one inference request. */
+      requestTimeoutMs: z.number().int().positive().default(600_000),
+      bodyLimitBytes: z.number().int().positive().default(32 * 1024 * 1024),
+    })
+    .prefault({}),
+  database: z.object({ url: z.string().optional() }).prefault({}),
+  redis: z.object({ url: z.string().optional() }).prefault({}),
+  log: z
+    .object({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      /** One JSON line per request (request id, route, status, latency; never prompt text). */
+      requests: z.boolean().default(true),
+    })
+    .prefault({}),
+  embedded: z
+    .object({
+      /** CPU threads for llama.cpp; defaults to the machine's cores. */
+      threads: z.number().int().positive().optional(),
+      /** Requests generated together per model (llama.cpp sequences). */
+      parallelSequences: z.number().int().min(1).max(64).default(4),
+      /** Requests that may wait for a sequence before new ones get 503. */
+      maxQueue: z.number().int().min(0).default(32),
+      models: z.array(embeddedModelSchema).default([]),
+    })
+    .prefault({}),
+  upstreams: z.array(upstreamSchema).default([]),
+  /** Public model names and where they are served; default: one route per engine model. */
+  routes: z.array(routeSchema).default([]),
+  metering: z
+    .object({
+      flushIntervalMs: z.number().int().positive().default(1000),
+      maxBatchSize: z.number().int().positive().default(500),
+    })
+    .prefault({}),
+  apiKeys: z.object({ cacheTtlMs: z.number().int().min(0).default(1000) }).prefault({}),
+});
+
+export type CharterConfig = z.infer<typeof configSchema>;
+export type UpstreamConfig = CharterConfig['upstreams'][number];
+
+/** A configuration problem, with every issue on its own line. */
+export class ConfigError extends Error {
+  constructor(source: string, issues: string[]) {
+    super(`Invalid configuration (${source}):\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Read the configuration: defaults, then the JSON file (`CHARTER_CONFIG`, or `<dataDir>/charter.json` when
+ * present), then the environment: CHARTER_DATA_DIR, CHARTER_MODEL, CHARTER_MODEL_CONTEXT, CHARTER_HOST,
+ * CHARTER_PORT, DATABASE_URL, REDIS_URL, CHARTER_LOG_LEVEL. Throws `ConfigError` with readable issues.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, unknown> = {}): CharterConfig {
+  const dataDir = env.CHARTER_DATA_DIR ?? './data';
+  const filePath = env.CHARTER_CONFIG ?? path.join(dataDir, 'charter.json');
+  let fromFile: Record<string, unknown> = {};
+  if (existsSync(filePath)) {
+    try {
+      fromFile = JSON.parse(readFileSync(filePath, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError(filePath, [`not valid JSON: ${(error as Error).message}`]);
+    }
+  } else if (env.CHARTER_CONFIG) {
+    throw new ConfigError(filePath, ['file not found']);
+  }
+  const merged = deepMerge(deepMerge(fromFile, fromEnvironment(env)), overrides);
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const source = existsSync(filePath) ? `${filePath} and environment` : 'environment';
+    throw new ConfigError(source, parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  }
+  return parsed.data;
+}
+
+function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  const server: Record<string, unknown> = {};
+  if (env.CHARTER_DATA_DIR) config.dataDir = env.CHARTER_DATA_DIR;
+  if (env.CHARTER_HOST) server.host = env.CHARTER_HOST;
+  if (env.CHARTER_PORT) server.port = numberFromEnv('CHARTER_PORT', env.CHARTER_PORT);
+  if (Object.keys(server).length > 0) config.server = server;
+  if (env.DATABASE_URL) config.database = { url: env.DATABASE_URL };
+  if (env.REDIS_URL) config.redis = { url: env.REDIS_URL };
+  if (env.CHARTER_LOG_LEVEL) config.log = { level: env.CHARTER_LOG_LEVEL };
+  if (env.CHARTER_MODEL) {
+    const contextWindow = env.CHARTER_MODEL_CONTEXT ? numberFromEnv('CHARTER_MODEL_CONTEXT', env.CHARTER_MODEL_CONTEXT) : undefined;
+    config.embedded = { models: [{ name: modelNameFromSource(env.CHARTER_MODEL), source: env.CHARTER_MODEL, contextWindow }] };
+  }
+  return config;
+}
+
+function numberFromEnv(name: string, value: string): number | string {
+  const number = Number(value);
+  return Number.isFinite(number) && value.trim() !== '' ? number : `${name} must be a number, got "${value}"`;
+}
+
+/** `/models/Qwen3-8B-Q4_K_M.gguf` → `Qwen3-8B-Q4_K_M`; `hf:org/repo:Q4_K_M` → `repo:Q4_K_M`. */
+export function modelNameFromSource(source: string): string {
+  const withoutQuery = source.split(/[?#]/)[0] ?? source;
+  const last = withoutQuery.split('/').filter(Boolean).pop() ?? 'default';
+  return last.replace(/\.gguf$/i, '') || 'default';
+}
+
+function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const existing = result[key];
+    result[key] = isPlainObject(existing) && isPlainObject(value) ? deepMerge(existing, value) : value;
+  }
+  return result;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,87 @@
+import {
+  apiKeyListSchema,
+  apiKeyParamsSchema,
+  apiKeySchema,
+  type ApiKeyBody,
+  createApiKeyRequestSchema,
+  errorResponseSchema,
+  issuedApiKeySchema,
+} from '@charter/contracts';
+import { type ApiKey, canCallEndpoint, type IssuedApiKey, PermissionDeniedError } from '@charter/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { RouteContext } from '../route-context.js';
+
+/** Domain key → wire shape. The secret hash never leaves the server. */
+export function toApiKeyBody(apiKey: ApiKey): ApiKeyBody {
+  return {
+    id: apiKey.id,
+    object: 'api_key',
+    name: apiKey.name,
+    prefix: apiKey.prefix,
+    scopes: { models: apiKey.scopes.models, endpoints: apiKey.scopes.endpoints },
+    created_at: apiKey.createdAt.toISOString(),
+    expires_at: apiKey.expiresAt?.toISOString() ?? null,
+    revoked_at: apiKey.revokedAt?.toISOString() ?? null,
+    last_used_at: apiKey.lastUsedAt?.toISOString() ?? null,
+    rotated_from_id: apiKey.rotatedFromId,
+  };
+}
+
+function toIssuedBody(issued: IssuedApiKey) {
+  return { ...toApiKeyBody(issued.apiKey), key: issued.secret };
+}
+
+/**
+ * Key management over HTTP (API-4): `/api/v1/keys`. Every call is scoped to the caller's own keys, and a
+ * key may manage keys only when its scopes name `api_keys` explicitly.
+ */
+export function apiKeysRoute(app: FastifyInstance, context: RouteContext): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const keys = context.services.apiKeys;
+  const authorise = async (request: FastifyRequest) => {
+    await context.authenticate(request);
+    if (!canCallEndpoint(request.principal.scopes, 'api_keys')) {
+      throw new PermissionDeniedError('This API key may not manage API keys: create one with the "api_keys" endpoint scope.');
+    }
+  };
+  const common = { tags: ['API keys'], security: [{ bearerAuth: [] }] };
+
+  typed.get('/api/v1/keys', { preHandler: authorise, schema: { ...common, summary: 'List my API keys', response: { 200: apiKeyListSchema, '4xx': errorResponseSchema } } }, async (request) => ({
+    object: 'list' as const,
+    data: (await keys.list(request.principal.userId)).map(toApiKeyBody),
+  }));
+
+  typed.post(
+    '/api/v1/keys',
+    { preHandler: authorise, schema: { ...common, summary: 'Create an API key (the secret is returned once)', body: createApiKeyRequestSchema, response: { 201: issuedApiKeySchema, '4xx': errorResponseSchema } } },
+    async (request, reply) => {
+      const body = request.body;
+      const issued = await keys.create(request.principal.userId, {
+        name: body.name,
+        scopes: { models: body.scopes?.models ?? null, endpoints: body.scopes?.endpoints ?? null },
+        expiresAt: body.expires_at ? new Date(body.expires_at) : null,
+        organizationId: request.principal.organizationId,
+      });
+      return reply.status(201).send(toIssuedBody(issued));
+    },
+  );
+
+  typed.get(
+    '/api/v1/keys/:key_id',
+    { preHandler: authorise, schema: { ...common, summary: 'Retrieve an API key', params: apiKeyParamsSchema, response: { 200: apiKeySchema, '4xx': errorResponseSchema } } },
+    async (request) => toApiKeyBody(await keys.get(request.principal.userId, request.params.key_id)),
+  );
+
+  typed.post(
+    '/api/v1/keys/:key_id/revoke',
+    { preHandler: authorise, schema: { ...common, summary: 'Revoke an API key', params: apiKeyParamsSchema, response: { 200: apiKeySchema, '4xx': errorResponseSchema } } },
+    async (request) => toApiKeyBody(await keys.revoke(request.principal.userId, request.params.key_id)),
+  );
+
+  typed.post(
+    '/api/v1/keys/:key_id/rotate',
+    { preHandler: authorise, schema: { ...common, summary: 'Rotate an API key (new secret, old one revoked)', params: apiKeyParamsSchema, response: { 201: issuedApiKeySchema, '4xx': errorResponseSchema } } },
+    async (request, reply) => reply.status(201).send(toIssuedBody(await keys.rotate(request.principal.userId, request.params.key_id))),
+  );
+}

@@ -1,0 +1,42 @@
+import type { ServerResponse } from 'node:http';
+
+/** Writes Server-Sent Events with backpressure; the route owns what goes in them. */
+export class SseWriter {
+  readonly #response: ServerResponse;
+
+  constructor(response: ServerResponse, headers: Record<string, string>) {
+    this.#response = response;
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      ...headers,
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.#response.destroyed || this.#response.writableEnded;
+  }
+
+  /** Send one `data:` event (already-serialised JSON); waits when the client reads slowly. */
+  async data(json: string): Promise<void> {
+    if (this.isClosed) return;
+    if (!this.#response.write(`data: ${json}\n\n`)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.#response.off('drain', done);
+          this.#response.off('close', done);
+          resolve();
+        };
+        this.#response.on('drain', done);
+        this.#response.on('close', done);
+      });
+    }
+  }
+
+  end(withDone: boolean): void {
+    if (this.isClosed) return;
+    this.#response.end(withDone ? 'data: [DONE]\n\n' : undefined);
+  }
+}

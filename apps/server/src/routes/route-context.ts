@@ -1,0 +1,28 @@
+import type { ApiKeyService, InferenceService, MeteringService } from '@charter/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerMetrics } from '../plugins/metrics.js';
+
+/** The services a route may call. Routes never touch storage or engines directly. */
+export interface AppServices {
+  apiKeys: ApiKeyService;
+  inference: InferenceService;
+  metering: MeteringService;
+}
+
+/** What every route plugin is handed by `buildApp`. */
+export interface RouteContext {
+  services: AppServices;
+  metrics: ServerMetrics;
+  /** preHandler that sets `request.principal` from the bearer key, or throws 401. */
+  authenticate: (request: FastifyRequest) => Promise<void>;
+  /** Abort signal of an inference request (client disconnect, deadline), tracked for graceful shutdown. */
+  requestSignal: (reply: FastifyReply) => { signal: AbortSignal; dispose(): void };
+  /** Count and log a hijacked (streamed) response, which bypasses Fastify's onResponse hook. */
+  observeStream: (request: FastifyRequest, status: number) => void;
+  /** Whether the service takes traffic (false while shutting down). */
+  isReady: () => boolean;
+  /** Why there are no models, when there are none. */
+  noModelMessage: string | undefined;
+  redisPing: (() => Promise<void>) | undefined;
+  databasePing: () => Promise<void>;
+}

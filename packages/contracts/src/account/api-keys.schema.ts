@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** Endpoint families a key may be limited to. `api_keys` (key management) is never implied by "all". */
+export const apiKeyEndpointSchema = z.enum(['chat.completions', 'completions', 'embeddings', 'models', 'moderations', 'api_keys']);
+
+export const apiKeyScopesSchema = z.object({
+  /** Public model names the key may use; omitted or null for all. */
+  models: z.array(z.string().min(1)).min(1).nullish(),
+  /** Endpoint families the key may call; omitted or null for all inference endpoints. */
+  endpoints: z.array(apiKeyEndpointSchema).min(1).nullish(),
+});
+
+export const createApiKeyRequestSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  scopes: apiKeyScopesSchema.optional(),
+  /** RFC 3339 time in the future, or null for no expiry. */
+  expires_at: z.iso.datetime({ offset: true }).nullish(),
+});
+export type CreateApiKeyRequestBody = z.infer<typeof createApiKeyRequestSchema>;
+
+export const apiKeySchema = z.object({
+  id: z.string(),
+  object: z.literal('api_key'),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.object({ models: z.array(z.string()).nullable(), endpoints: z.array(apiKeyEndpointSchema).nullable() }),
+  created_at: z.string(),
+  expires_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+  last_used_at: z.string().nullable(),
+  rotated_from_id: z.string().nullable(),
+});
+export type ApiKeyBody = z.infer<typeof apiKeySchema>;
+
+/** The one response that carries the secret: creation and rotation. */
+export const issuedApiKeySchema = apiKeySchema.extend({ key: z.string() });
+export type IssuedApiKeyBody = z.infer<typeof issuedApiKeySchema>;
+
+export const apiKeyListSchema = z.object({ object: z.literal('list'), data: z.array(apiKeySchema) });
+export type ApiKeyListBody = z.infer<typeof apiKeyListSchema>;
+
+export const apiKeyParamsSchema = z.object({ key_id: z.string().min(1).max(100) });

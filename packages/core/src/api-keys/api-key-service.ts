@@ -1,0 +1,180 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ApiScopes, Principal } from '../accounts/principal.js';
+import { AuthenticationError, InvalidRequestError, NotFoundError } from '../errors.js';
+import type { Clock } from '../shared/clock.js';
+import { newId } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.js';
+import type { ApiKey, IssuedApiKey } from './api-key.js';
+import type { ApiKeyRepository } from './api-key-repository.js';
+
+/** Secrets look like `sk-ch-<43 base64url chars>`: 256 random bits. */
+const secretPrefix = 'sk-ch-';
+const visiblePrefixLength = secretPrefix.length + 6;
+
+/** Hex SHA-256 of a secret. A fast hash is right here: the secret has 256 random bits, nothing to brute-force. */
+export function hashApiKeySecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export interface ApiKeyServiceOptions {
+  repository: ApiKeyRepository;
+  clock: Clock;
+  logger: Logger;
+  /**
+   * How long an authenticated key stays cached on this node. Revocation on another node takes effect
+   * here within this time; on this node it takes effect at once.
+   */
+  cacheTtlMs?: number;
+  /** How often last-used times are written (one batched write, never one per request). */
+  lastUsedFlushIntervalMs?: number;
+}
+
+export interface CreateApiKeyInput {
+  name: string;
+  scopes?: Partial<ApiScopes>;
+  expiresAt?: Date | null;
+  organizationId?: string | null;
+}
+
+interface CachedKey {
+  apiKey: ApiKey;
+  cachedAtMs: number;
+}
+
+/** Use cases of API keys (API-4): issue, list, revoke, rotate, authenticate, track last use. */
+export class ApiKeyService {
+  readonly #repository: ApiKeyRepository;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #cacheTtlMs: number;
+  readonly #cache = new Map<string, CachedKey>();
+  readonly #pendingLastUsed = new Map<string, Date>();
+  readonly #flushTimer: NodeJS.Timeout;
+
+  constructor(options: ApiKeyServiceOptions) {
+    this.#repository = options.repository;
+    this.#clock = options.clock;
+    this.#logger = options.logger;
+    this.#cacheTtlMs = options.cacheTtlMs ?? 1000;
+    this.#flushTimer = setInterval(() => void this.flushLastUsed(), options.lastUsedFlushIntervalMs ?? 10_000);
+    this.#flushTimer.unref();
+  }
+
+  async create(ownerUserId: string, input: CreateApiKeyInput): Promise<IssuedApiKey> {
+    const now = this.#clock();
+    if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
+      throw new InvalidRequestError('expires_at must be in the future.', 'expires_at');
+    }
+    const issued = this.#issue({
+      ownerUserId,
+      organizationId: input.organizationId ?? null,
+      name: input.name,
+      scopes: { models: input.scopes?.models ?? null, endpoints: input.scopes?.endpoints ?? null },
+      expiresAt: input.expiresAt ?? null,
+      rotatedFromId: null,
+      createdAt: now,
+    });
+    await this.#repository.insert(issued.apiKey);
+    return issued;
+  }
+
+  list(ownerUserId: string): Promise<ApiKey[]> {
+    return this.#repository.listByOwner(ownerUserId);
+  }
+
+  async get(ownerUserId: string, apiKeyId: string): Promise<ApiKey> {
+    const apiKey = await this.#repository.findByOwner(ownerUserId, apiKeyId);
+    if (!apiKey) throw new NotFoundError('API key', 'key_id');
+    return apiKey;
+  }
+
+  async revoke(ownerUserId: string, apiKeyId: string): Promise<ApiKey> {
+    const apiKey = await this.get(ownerUserId, apiKeyId);
+    if (apiKey.revokedAt === null) {
+      await this.#repository.revoke(ownerUserId, apiKeyId, this.#clock());
+      this.#cache.delete(apiKey.secretHash);
+    }
+    return this.get(ownerUserId, apiKeyId);
+  }
+
+  /** Replace a key by a new secret with the same name, scopes and expiry; the old one stops working at once. */
+  async rotate(ownerUserId: string, apiKeyId: string): Promise<IssuedApiKey> {
+    const old = await this.get(ownerUserId, apiKeyId);
+    if (old.revokedAt !== null) throw new InvalidRequestError('A revoked key cannot be rotated.', 'key_id');
+    const now = this.#clock();
+    const issued = this.#issue({ ...old, rotatedFromId: old.id, createdAt: now });
+    const replaced = await this.#repository.replace(ownerUserId, old.id, issued.apiKey, now);
+    if (!replaced) throw new InvalidRequestError('A revoked key cannot be rotated.', 'key_id');
+    this.#cache.delete(old.secretHash);
+    return issued;
+  }
+
+  /** Resolve a bearer secret to a principal, or throw `invalid_api_key`. Hot path: usually no I/O. */
+  async authenticate(secret: string): Promise<Principal> {
+    const secretHash = hashApiKeySecret(secret);
+    const nowMs = this.#clock().getTime();
+    let apiKey = this.#cached(secretHash, nowMs);
+    if (!apiKey) {
+      apiKey = await this.#repository.findBySecretHash(secretHash);
+      if (apiKey) this.#cache.set(secretHash, { apiKey, cachedAtMs: nowMs });
+    }
+    if (!apiKey || apiKey.revokedAt !== null || (apiKey.expiresAt !== null && apiKey.expiresAt.getTime() <= nowMs)) {
+      throw new AuthenticationError('invalid_api_key', `Incorrect API key provided: ${redactSecret(secret)}.`);
+    }
+    this.#pendingLastUsed.set(apiKey.id, new Date(nowMs));
+    return { userId: apiKey.ownerUserId, organizationId: apiKey.organizationId, apiKeyId: apiKey.id, scopes: apiKey.scopes };
+  }
+
+  /** Write pending last-used times in one batch. Failures keep them for the next flush. */
+  async flushLastUsed(): Promise<void> {
+    if (this.#pendingLastUsed.size === 0) return;
+    const entries = [...this.#pendingLastUsed].map(([apiKeyId, lastUsedAt]) => ({ apiKeyId, lastUsedAt }));
+    this.#pendingLastUsed.clear();
+    try {
+      await this.#repository.recordLastUsed(entries);
+    } catch (error) {
+      for (const entry of entries) if (!this.#pendingLastUsed.has(entry.apiKeyId)) this.#pendingLastUsed.set(entry.apiKeyId, entry.lastUsedAt);
+      this.#logger.warn({ err: error, pending: entries.length }, 'could not record API key last-used times; will retry');
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#flushTimer);
+    await this.flushLastUsed();
+  }
+
+  #cached(secretHash: string, nowMs: number): ApiKey | undefined {
+    const entry = this.#cache.get(secretHash);
+    if (!entry) return undefined;
+    if (nowMs - entry.cachedAtMs > this.#cacheTtlMs) {
+      this.#cache.delete(secretHash);
+      return undefined;
+    }
+    return entry.apiKey;
+  }
+
+  #issue(fields: Omit<ApiKey, 'id' | 'prefix' | 'secretHash' | 'revokedAt' | 'lastUsedAt'>): IssuedApiKey {
+    const secret = secretPrefix + randomBytes(32).toString('base64url');
+    const apiKey: ApiKey = {
+      id: newId('key'),
+      ownerUserId: fields.ownerUserId,
+      organizationId: fields.organizationId,
+      name: fields.name,
+      prefix: secret.slice(0, visiblePrefixLength),
+      secretHash: hashApiKeySecret(secret),
+      scopes: fields.scopes,
+      expiresAt: fields.expiresAt,
+      createdAt: fields.createdAt,
+      revokedAt: null,
+      lastUsedAt: null,
+      rotatedFromId: fields.rotatedFromId,
+    };
+    return { apiKey, secret };
+  }
+}
+
+/** Shows enough of a presented secret to recognise it in an error, never enough to use it. */
+function redactSecret(secret: string): string {
+  if (secret.length <= 10) return '****';
+  return `${secret.slice(0, 6)}****${secret.slice(-4)}`;
+}

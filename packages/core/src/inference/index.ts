@@ -1,0 +1,4 @@
+export * from './model-route.js';
+export * from './model-router.js';
+export * from './inference-errors.js';
+export * from './inference-service.js';

@@ -1,0 +1,335 @@
+import type {
+  ChatRequest,
+  EmbeddingResult,
+  EngineHealth,
+  GenerationEvent,
+  InferenceEngine,
+  TextCompletionRequest,
+} from '@charter/engine-spec';
+import { EngineFailure } from '@charter/engine-spec';
+import { type ApiEndpoint, canCallEndpoint, canUseModel, type Principal } from '../accounts/principal.js';
+import { CharterError, ContextLengthExceededError, ModelNotFoundError, PermissionDeniedError } from '../errors.js';
+import type { MeteringService } from '../metering/metering-service.js';
+import type { UsageRecord } from '../metering/usage-record.js';
+import type { Clock } from '../shared/clock.js';
+import { newId } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.js';
+import { RequestCancelledError, toCharterError } from './inference-errors.js';
+import type { ModelRoute, RouteTarget } from './model-route.js';
+import { orderTargets, type RandomSource } from './model-router.js';
+
+/** Who asks, under which request id, and the signal that ends the work. */
+export interface RequestContext {
+  requestId: string;
+  principal: Principal;
+  signal: AbortSignal;
+}
+
+/** A chat request addressed to a public model name. */
+export type ChatInput = ChatRequest;
+/** A text completion request addressed to a public model name. */
+export type TextCompletionInput = TextCompletionRequest;
+
+/** A running generation: the events of the chosen engine plus what is known before the first one. */
+export interface Generation extends AsyncIterable<GenerationEvent> {
+  /** Public model name. */
+  readonly model: string;
+}
+
+/** A public model with its current availability. */
+export interface ModelListing {
+  name: string;
+  contextWindow: number;
+  ownedBy: string;
+  createdAt: number;
+  isAvailable: boolean;
+}
+
+export interface InferenceServiceOptions {
+  routes: ModelRoute[];
+  metering: MeteringService;
+  clock: Clock;
+  logger: Logger;
+  random?: RandomSource;
+  /** How often engines are asked for their health; routing reads the last answer. */
+  healthRefreshMs?: number;
+  /** Called once per request with its usage record (for metrics). */
+  onUsage?: (record: UsageRecord) => void;
+}
+
+/**
+ * The inference use cases (API-1, API-2, API-7, BIL-3): authorise the model, check the context window
+ * with the model's tokenizer before any engine work, route to an engine with fallback, and record
+ * exactly one usage record per request however it ends.
+ */
+export class InferenceService {
+  readonly #routes: Map<string, ModelRoute>;
+  readonly #metering: MeteringService;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #random: RandomSource;
+  readonly #onUsage: (record: UsageRecord) => void;
+  readonly #health = new Map<InferenceEngine, EngineHealth>();
+  readonly #healthTimer: NodeJS.Timeout;
+
+  constructor(options: InferenceServiceOptions) {
+    this.#routes = new Map(options.routes.map((route) => [route.name, route]));
+    this.#metering = options.metering;
+    this.#clock = options.clock;
+    this.#logger = options.logger;
+    this.#random = options.random ?? Math.random;
+    this.#onUsage = options.onUsage ?? (() => {});
+    this.#healthTimer = setInterval(() => void this.refreshHealth(), options.healthRefreshMs ?? 5000);
+    this.#healthTimer.unref();
+  }
+
+  /** Distinct engines behind all routes. */
+  get engines(): InferenceEngine[] {
+    return [...new Set([...this.#routes.values()].flatMap((route) => route.targets.map((target) => target.engine)))];
+  }
+
+  /** The last health each engine reported (refreshed every `healthRefreshMs`). */
+  get lastHealth(): ReadonlyMap<InferenceEngine, EngineHealth> {
+    return this.#health;
+  }
+
+  /** Ask every engine for its health now. */
+  async refreshHealth(): Promise<Map<InferenceEngine, EngineHealth>> {
+    await Promise.all(
+      this.engines.map(async (engine) => {
+        try {
+          this.#health.set(engine, await engine.health());
+        } catch (error) {
+          this.#health.set(engine, { isHealthy: false, detail: String(error), queueDepth: 0, activeRequests: 0 });
+        }
+      }),
+    );
+    return this.#health;
+  }
+
+  listModels(principal: Principal): ModelListing[] {
+    this.#authoriseEndpoint(principal, 'models');
+    return [...this.#routes.values()].filter((route) => canUseModel(principal.scopes, route.name)).map((route) => this.#listing(route));
+  }
+
+  getModel(principal: Principal, name: string): ModelListing {
+    return this.#listing(this.#resolve(principal, 'models', name));
+  }
+
+  /** Start a chat completion. Errors before the first event are thrown here; later ones from the iterator. */
+  startChat(input: ChatInput, context: RequestContext): Promise<Generation> {
+    return this.#startGeneration('chat.completions', input.model, input.maxTokens, context, {
+      count: (target) => target.engine.countChatTokens({ ...input, model: target.engineModel }),
+      stream: (target, maxTokens) => target.engine.streamChat({ ...input, model: target.engineModel, maxTokens }, { signal: context.signal }),
+    });
+  }
+
+  /** Start a legacy text completion. */
+  startTextCompletion(input: TextCompletionInput, context: RequestContext): Promise<Generation> {
+    return this.#startGeneration('completions', input.model, input.maxTokens, context, {
+      count: (target) => target.engine.countTextTokens(target.engineModel, input.prompt),
+      stream: (target, maxTokens) =>
+        target.engine.streamTextCompletion({ ...input, model: target.engineModel, maxTokens }, { signal: context.signal }),
+    });
+  }
+
+  /** Embed texts with a public model. */
+  async embed(model: string, inputs: string[], dimensions: number | undefined, context: RequestContext): Promise<EmbeddingResult> {
+    const meter = this.#startMeter('embeddings', model, context);
+    try {
+      const route = this.#resolve(context.principal, 'embeddings', model);
+      const result = await this.#withFallback(route, context, (target) => {
+        meter.engineId = target.engine.id;
+        return target.engine.embed({ model: target.engineModel, inputs, dimensions }, { signal: context.signal });
+      });
+      meter.promptTokens = result.usage.promptTokens;
+      this.#finishMeter(meter, context, undefined);
+      return result;
+    } catch (error) {
+      const charterError = toCharterError(error, model, context.signal);
+      this.#finishMeter(meter, context, charterError);
+      throw charterError;
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#healthTimer);
+    await Promise.all(this.engines.map((engine) => engine.close()));
+  }
+
+  async #startGeneration(
+    endpoint: ApiEndpoint,
+    model: string,
+    requestedMaxTokens: number | undefined,
+    context: RequestContext,
+    calls: {
+      count: (target: RouteTarget) => Promise<number | undefined>;
+      stream: (target: RouteTarget, maxTokens: number | undefined) => AsyncIterable<GenerationEvent>;
+    },
+  ): Promise<Generation> {
+    const meter = this.#startMeter(endpoint, model, context);
+    try {
+      const route = this.#resolve(context.principal, endpoint, model);
+      const targets = this.#order(route);
+      const promptTokens = await calls.count(targets[0]!);
+      let maxTokens = requestedMaxTokens;
+      if (promptTokens !== undefined) {
+        meter.promptTokens = promptTokens;
+        const requested = requestedMaxTokens ?? 0;
+        if (promptTokens + requested > route.contextWindow || promptTokens >= route.contextWindow) {
+          throw new ContextLengthExceededError({ contextWindow: route.contextWindow, promptTokens, requestedCompletionTokens: requested });
+        }
+        maxTokens ??= route.contextWindow - promptTokens;
+      }
+      const { first, iterator } = await this.#firstEventWithFallback(targets, context, meter, (target) => calls.stream(target, maxTokens));
+      return { model, [Symbol.asyncIterator]: () => this.#meteredEvents(first, iterator, meter, context) };
+    } catch (error) {
+      const charterError = toCharterError(error, model, context.signal);
+      this.#finishMeter(meter, context, charterError);
+      throw charterError;
+    }
+  }
+
+  /** Open the stream on the first target that yields an event; retryable failures before that fall through. */
+  async #firstEventWithFallback(
+    targets: RouteTarget[],
+    context: RequestContext,
+    meter: Meter,
+    open: (target: RouteTarget) => AsyncIterable<GenerationEvent>,
+  ): Promise<{ first: IteratorResult<GenerationEvent>; iterator: AsyncIterator<GenerationEvent> }> {
+    let lastError: unknown;
+    for (const target of targets) {
+      meter.engineId = target.engine.id;
+      const iterator = open(target)[Symbol.asyncIterator]();
+      try {
+        const first = await iterator.next();
+        return { first, iterator };
+      } catch (error) {
+        lastError = error;
+        if (!isRetryable(error) || context.signal.aborted) throw error;
+        this.#logger.warn({ requestId: context.requestId, engine: target.engine.id, kind: failureKind(error) }, 'engine failed; trying the next route target');
+      }
+    }
+    throw lastError;
+  }
+
+  async #withFallback<T>(route: ModelRoute, context: RequestContext, call: (target: RouteTarget) => Promise<T>): Promise<T> {
+    let lastError: unknown;
+    for (const target of this.#order(route)) {
+      try {
+        return await call(target);
+      } catch (error) {
+        lastError = error;
+        if (!isRetryable(error) || context.signal.aborted) throw error;
+      }
+    }
+    throw lastError;
+  }
+
+  async *#meteredEvents(
+    first: IteratorResult<GenerationEvent>,
+    iterator: AsyncIterator<GenerationEvent>,
+    meter: Meter,
+    context: RequestContext,
+  ): AsyncGenerator<GenerationEvent> {
+    let failure: CharterError | undefined = new RequestCancelledError();
+    let result = first;
+    try {
+      while (!result.done) {
+        const event = result.value;
+        if (event.type === 'delta') {
+          meter.firstTokenAtMs ??= performance.now();
+          meter.deltaCount++;
+        } else {
+          meter.promptTokens = event.usage.promptTokens;
+          meter.completionTokens = event.usage.completionTokens;
+          failure = undefined;
+        }
+        yield event;
+        result = await iterator.next();
+      }
+    } catch (error) {
+      failure = toCharterError(error, meter.model, context.signal);
+      throw failure;
+    } finally {
+      if (failure) {
+        meter.completionTokens = Math.max(meter.completionTokens, meter.deltaCount);
+        void iterator.return?.();
+      }
+      this.#finishMeter(meter, context, failure);
+    }
+  }
+
+  #startMeter(endpoint: ApiEndpoint, model: string, context: RequestContext): Meter {
+    return { endpoint, model, engineId: null, promptTokens: 0, completionTokens: 0, deltaCount: 0, startedAtMs: performance.now(), firstTokenAtMs: undefined };
+  }
+
+  #finishMeter(meter: Meter, context: RequestContext, error: CharterError | undefined): void {
+    const now = performance.now();
+    const record: UsageRecord = {
+      id: newId('usage'),
+      requestId: context.requestId,
+      apiKeyId: context.principal.apiKeyId,
+      userId: context.principal.userId,
+      organizationId: context.principal.organizationId,
+      endpoint: meter.endpoint,
+      model: meter.model,
+      engineId: meter.engineId,
+      promptTokens: meter.promptTokens,
+      completionTokens: meter.completionTokens,
+      status: error === undefined ? 'succeeded' : error instanceof RequestCancelledError ? 'cancelled' : 'failed',
+      errorCode: error === undefined || error instanceof RequestCancelledError ? null : error.code,
+      latencyMs: Math.round(now - meter.startedAtMs),
+      timeToFirstTokenMs: meter.firstTokenAtMs === undefined ? null : Math.round(meter.firstTokenAtMs - meter.startedAtMs),
+      createdAt: this.#clock(),
+    };
+    this.#metering.record(record);
+    this.#onUsage(record);
+  }
+
+  #resolve(principal: Principal, endpoint: ApiEndpoint, model: string): ModelRoute {
+    this.#authoriseEndpoint(principal, endpoint);
+    const route = this.#routes.get(model);
+    if (!route || !canUseModel(principal.scopes, model)) throw new ModelNotFoundError(model);
+    return route;
+  }
+
+  #authoriseEndpoint(principal: Principal, endpoint: ApiEndpoint): void {
+    if (!canCallEndpoint(principal.scopes, endpoint)) {
+      throw new PermissionDeniedError(`This API key may not call the ${endpoint} endpoint.`);
+    }
+  }
+
+  #order(route: ModelRoute): RouteTarget[] {
+    return orderTargets(route, (target) => this.#health.get(target.engine)?.isHealthy ?? true, this.#random);
+  }
+
+  #listing(route: ModelRoute): ModelListing {
+    return {
+      name: route.name,
+      contextWindow: route.contextWindow,
+      ownedBy: route.ownedBy,
+      createdAt: route.createdAt,
+      isAvailable: route.targets.some((target) => this.#health.get(target.engine)?.isHealthy ?? true),
+    };
+  }
+}
+
+interface Meter {
+  endpoint: ApiEndpoint;
+  model: string;
+  engineId: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  deltaCount: number;
+  startedAtMs: number;
+  firstTokenAtMs: number | undefined;
+}
+
+function isRetryable(error: unknown): boolean {
+  return error instanceof EngineFailure && error.isRetryable;
+}
+
+function failureKind(error: unknown): string {
+  return error instanceof EngineFailure ? error.kind : 'unknown';
+}

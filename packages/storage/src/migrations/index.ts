@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as initial from './0001-initial.js';
+
+/**
+ * Every migration, keyed by name; names sort in the order they run. Listed statically (no directory scan)
+ * so they work unchanged from source under tsx, in a bundle or in a single-file build.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001-initial': initial,
+};
