@@ -14,6 +14,10 @@ function parseList(value: string): string[] {
   return value.split(',').map((item) => item.trim()).filter(Boolean);
 }
 
+function cliActor(userId: string) {
+  return { userId, apiKeyId: null, requestId: null, via: 'cli' as const };
+}
+
 function configFrom(overrides: Record<string, unknown> = {}): CharterConfig {
   return loadConfig(process.env, overrides);
 }
@@ -83,7 +87,7 @@ export function createProgram(): Command {
       const endpoints = options.endpoints?.map((endpoint) => apiKeyEndpointSchema.parse(endpoint));
       const expiresAt = options.expiresAt ? new Date(options.expiresAt) : null;
       if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new InvalidArgumentError('--expires-at must be an RFC 3339 time.');
-      const issued = await withAdmin(({ apiKeys, owner }) => apiKeys.create(owner.id, { name: options.name, scopes: { models: options.models ?? null, endpoints: endpoints ?? null }, expiresAt }));
+      const issued = await withAdmin(({ apiKeys, owner }) => apiKeys.create(owner.id, { name: options.name, scopes: { models: options.models ?? null, endpoints: endpoints ?? null }, expiresAt }, cliActor(owner.id)));
       const body = { ...toApiKeyBody(issued.apiKey), key: issued.secret };
       print(body, options.json ?? false, () => `Created ${body.id} (${body.name}).\nKey (shown once, store it now): ${body.key}`);
     });
@@ -102,7 +106,7 @@ export function createProgram(): Command {
     .description('Revoke an API key.')
     .option('--json', 'print JSON')
     .action(async (keyId: string, options: { json?: boolean }) => {
-      const key = toApiKeyBody(await withAdmin(({ apiKeys, owner }) => apiKeys.revoke(owner.id, keyId)));
+      const key = toApiKeyBody(await withAdmin(({ apiKeys, owner }) => apiKeys.revoke(owner.id, keyId, cliActor(owner.id))));
       print(key, options.json ?? false, () => `Revoked ${key.id}.`);
     });
   keys
@@ -110,7 +114,7 @@ export function createProgram(): Command {
     .description('Replace an API key by a new secret; the old one stops working.')
     .option('--json', 'print JSON')
     .action(async (keyId: string, options: { json?: boolean }) => {
-      const issued = await withAdmin(({ apiKeys, owner }) => apiKeys.rotate(owner.id, keyId));
+      const issued = await withAdmin(({ apiKeys, owner }) => apiKeys.rotate(owner.id, keyId, cliActor(owner.id)));
       const body = { ...toApiKeyBody(issued.apiKey), key: issued.secret };
       print(body, options.json ?? false, () => `Rotated ${keyId} into ${body.id}.\nKey (shown once): ${body.key}`);
     });

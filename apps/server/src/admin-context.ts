@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ApiKeyService, type Logger, newId, systemClock, type User } from '@charter/core';
-import { migrateToLatest, openDatabase, SqlApiKeyRepository, SqlUserRepository } from '@charter/storage';
+import { migrateToLatest, openDatabase, SqlApiKeyRepository, SqlAuditLog, SqlUserRepository } from '@charter/storage';
 import type { CharterConfig } from './config.js';
 
 /** Services for command-line administration: the database and key management, without engines or HTTP. */
@@ -26,7 +26,7 @@ export async function openAdminContext(config: CharterConfig): Promise<AdminCont
       role: 'owner',
       createdAt: systemClock(),
     });
-    const apiKeys = new ApiKeyService({ repository: new SqlApiKeyRepository(database.db), clock: systemClock, logger: quietLogger });
+    const apiKeys = new ApiKeyService({ repository: new SqlApiKeyRepository(database.db), audit: new SqlAuditLog(database.db, database.dialect), clock: systemClock, logger: quietLogger });
     return {
       owner,
       apiKeys,

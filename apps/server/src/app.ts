@@ -13,7 +13,7 @@ import {
   type User,
 } from '@charter/core';
 import type { InferenceEngine } from '@charter/engine-spec';
-import { openDatabase, migrateToLatest, pingDatabase, SqlApiKeyRepository, SqlUsageRepository, SqlUserRepository } from '@charter/storage';
+import { openDatabase, migrateToLatest, pingDatabase, SqlApiKeyRepository, SqlAuditLog, SqlUsageRepository, SqlUserRepository } from '@charter/storage';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
@@ -93,7 +93,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
       maxBatchSize: config.metering.maxBatchSize,
       onDropped: (count) => metrics.usageDropped.inc(count),
     });
-    const apiKeys = new ApiKeyService({ repository: new SqlApiKeyRepository(database.db), clock: systemClock, logger, cacheTtlMs: config.apiKeys.cacheTtlMs });
+    const apiKeys = new ApiKeyService({ repository: new SqlApiKeyRepository(database.db), audit: new SqlAuditLog(database.db, database.dialect), clock: systemClock, logger, cacheTtlMs: config.apiKeys.cacheTtlMs });
 
     const built = options.engines
       ? { engines: options.engines, routes: options.routes ?? (await defaultRoutes(options.engines)), noModelMessage: undefined }

@@ -1,9 +1,9 @@
-import { hashApiKeySecret } from '@charter/core';
-import { SqlApiKeyRepository, SqlUserRepository } from '@charter/storage';
+import { hashApiKeySecret, verifyAuditChain } from '@charter/core';
+import { SqlApiKeyRepository, SqlAuditLog, SqlUserRepository } from '@charter/storage';
 import { testDialects } from '@charter/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestApp, type TestApp } from './build-test-app.js';
+import { bearer, startTestApp, testActor, type TestApp } from './build-test-app.js';
 
 describe.each(testDialects)('API keys on %s', (dialect) => {
   let test: TestApp;
@@ -98,7 +98,7 @@ describe.each(testDialects)('API keys on %s', (dialect) => {
     const users = new SqlUserRepository(test.database.db);
     const other = { id: `user_other_${dialect}`, email: `b-${dialect}@example.com`, displayName: 'B', role: 'member' as const, createdAt: new Date() };
     await users.create(other);
-    const otherKey = await test.app.services.apiKeys.create(other.id, { name: 'b-key', scopes: { endpoints: ['api_keys', 'models'] } });
+    const otherKey = await test.app.services.apiKeys.create(other.id, { name: 'b-key', scopes: { endpoints: ['api_keys', 'models'] } }, testActor);
     for (const [method, url] of [
       ['GET', `/api/v1/keys/${otherKey.apiKey.id}`],
       ['POST', `/api/v1/keys/${otherKey.apiKey.id}/revoke`],
@@ -124,5 +124,18 @@ describe.each(testDialects)('API keys on %s', (dialect) => {
       expect(response.json().error.type).toBe('invalid_request_error');
     }
     expect(await count()).toBe(before);
+  });
+
+  it('API-4 ADM-4 creation, rotation and revocation are audited in an intact hash chain without secrets', async () => {
+    const created = await call('POST', '/api/v1/keys', test.ownerKey, { name: 'audited' });
+    const rotated = (await call('POST', `/api/v1/keys/${created.json().id}/rotate`, test.ownerKey)).json();
+    await call('POST', `/api/v1/keys/${rotated.id}/revoke`, test.ownerKey);
+    const events = await new SqlAuditLog(test.database.db, dialect).list({ afterSequence: 0, limit: 1000 });
+    expect(verifyAuditChain(events)).toEqual({ isIntact: true, brokenAtSequence: null });
+    const mine = events.filter((event) => event.targetId === created.json().id || event.targetId === rotated.id);
+    expect(mine.map((event) => event.action)).toEqual(['api_key.created', 'api_key.rotated', 'api_key.revoked']);
+    expect(mine[0]!.actor).toMatchObject({ userId: test.app.owner.id, via: 'api', requestId: created.headers['x-request-id'] });
+    expect(JSON.stringify(events)).not.toContain(created.json().key);
+    expect(JSON.stringify(events)).not.toContain(rotated.key);
   });
 });

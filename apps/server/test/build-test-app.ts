@@ -56,7 +56,7 @@ export async function startTestApp(dialect: TestDialect, options: TestAppOptions
   const issued = await app.services.apiKeys.create(app.owner.id, {
     name: 'owner',
     scopes: { models: null, endpoints: ['chat.completions', 'completions', 'embeddings', 'models', 'moderations', 'api_keys'] },
-  });
+  }, testActor);
   return {
     app,
     upstream,
@@ -71,6 +71,9 @@ export async function startTestApp(dialect: TestDialect, options: TestAppOptions
     },
   };
 }
+
+/** The actor of setup steps in tests. */
+export const testActor = { userId: null, apiKeyId: null, requestId: null, via: 'system' as const };
 
 export function bearer(key: string): Record<string, string> {
   return { authorization: `Bearer ${key}` };

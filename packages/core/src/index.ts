@@ -11,3 +11,5 @@ export * from './metering/usage-repository.js';
 export * from './metering/metering-service.js';
 export * from './inference/index.js';
 export * from './moderation/index.js';
+export * from './audit/index.js';
+export * from './privacy/data-inventory.js';

@@ -95,6 +95,8 @@ export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
+  /** True when the engine could not count exactly (an upstream that sent no usage and has no tokenizer). */
+  isEstimated?: boolean;
 }
 
 /** Partial tool call in a stream: the first delta of a call carries id and name, later ones append arguments. */
@@ -203,7 +205,8 @@ export class EngineFailure extends Error {
 
 /**
  * An inference engine. Implementations must:
- * - honour `options.signal` (stop generating, free the slot, reject with kind `aborted`);
+ * - honour `options.signal` (stop generating, free the slot, reject with kind `aborted`); once the signal
+ *   is aborted the next read of a stream throws `aborted`, even if more events were already buffered;
  * - bound their own queue and throw `overloaded` instead of queuing without limit;
  * - report exact token usage in the `finish` event (engine tokenizer, or the upstream's usage block);
  * - emit only whole Unicode characters in `delta.text`.

@@ -9,6 +9,7 @@ export interface DatabaseSchema {
   users: UsersTable;
   api_keys: ApiKeysTable;
   usage_records: UsageRecordsTable;
+  audit_events: AuditEventsTable;
 }
 
 export interface UsersTable {
@@ -51,4 +52,21 @@ export interface UsageRecordsTable {
   latency_ms: number;
   time_to_first_token_ms: number | null;
   created_at: number;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  sequence: number;
+  action: string;
+  actor_user_id: string | null;
+  actor_api_key_id: string | null;
+  actor_request_id: string | null;
+  actor_via: string;
+  target_type: string;
+  target_id: string | null;
+  /** Event details as JSON text. */
+  details_json: string;
+  occurred_at: number;
+  previous_hash: string;
+  hash: string;
 }

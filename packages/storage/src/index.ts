@@ -6,3 +6,4 @@ export * from './storage-errors.js';
 export * from './sql-user-repository.js';
 export * from './sql-api-key-repository.js';
 export * from './sql-usage-repository.js';
+export * from './sql-audit-log.js';

@@ -4,6 +4,8 @@ import { AuthenticationError, InvalidRequestError, NotFoundError } from '../erro
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
+import type { AuditActor } from '../audit/audit-event.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { ApiKey, IssuedApiKey } from './api-key.js';
 import type { ApiKeyRepository } from './api-key-repository.js';
 
@@ -18,6 +20,8 @@ export function hashApiKeySecret(secret: string): string {
 
 export interface ApiKeyServiceOptions {
   repository: ApiKeyRepository;
+  /** Every creation, revocation and rotation is appended here (ADM-4). */
+  audit: AuditLog;
   clock: Clock;
   logger: Logger;
   /**
@@ -44,6 +48,7 @@ interface CachedKey {
 /** Use cases of API keys (API-4): issue, list, revoke, rotate, authenticate, track last use. */
 export class ApiKeyService {
   readonly #repository: ApiKeyRepository;
+  readonly #audit: AuditLog;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #cacheTtlMs: number;
@@ -53,6 +58,7 @@ export class ApiKeyService {
 
   constructor(options: ApiKeyServiceOptions) {
     this.#repository = options.repository;
+    this.#audit = options.audit;
     this.#clock = options.clock;
     this.#logger = options.logger;
     this.#cacheTtlMs = options.cacheTtlMs ?? 1000;
@@ -60,7 +66,7 @@ export class ApiKeyService {
     this.#flushTimer.unref();
   }
 
-  async create(ownerUserId: string, input: CreateApiKeyInput): Promise<IssuedApiKey> {
+  async create(ownerUserId: string, input: CreateApiKeyInput, actor: AuditActor): Promise<IssuedApiKey> {
     const now = this.#clock();
     if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
       throw new InvalidRequestError('expires_at must be in the future.', 'expires_at');
@@ -75,6 +81,7 @@ export class ApiKeyService {
       createdAt: now,
     });
     await this.#repository.insert(issued.apiKey);
+    await this.#record('api_key.created', issued.apiKey, actor, now);
     return issued;
   }
 
@@ -88,17 +95,18 @@ export class ApiKeyService {
     return apiKey;
   }
 
-  async revoke(ownerUserId: string, apiKeyId: string): Promise<ApiKey> {
+  async revoke(ownerUserId: string, apiKeyId: string, actor: AuditActor): Promise<ApiKey> {
     const apiKey = await this.get(ownerUserId, apiKeyId);
     if (apiKey.revokedAt === null) {
-      await this.#repository.revoke(ownerUserId, apiKeyId, this.#clock());
+      const now = this.#clock();
+      if (await this.#repository.revoke(ownerUserId, apiKeyId, now)) await this.#record('api_key.revoked', apiKey, actor, now);
       this.#cache.delete(apiKey.secretHash);
     }
     return this.get(ownerUserId, apiKeyId);
   }
 
   /** Replace a key by a new secret with the same name, scopes and expiry; the old one stops working at once. */
-  async rotate(ownerUserId: string, apiKeyId: string): Promise<IssuedApiKey> {
+  async rotate(ownerUserId: string, apiKeyId: string, actor: AuditActor): Promise<IssuedApiKey> {
     const old = await this.get(ownerUserId, apiKeyId);
     if (old.revokedAt !== null) throw new InvalidRequestError('A revoked key cannot be rotated.', 'key_id');
     const now = this.#clock();
@@ -106,6 +114,7 @@ export class ApiKeyService {
     const replaced = await this.#repository.replace(ownerUserId, old.id, issued.apiKey, now);
     if (!replaced) throw new InvalidRequestError('A revoked key cannot be rotated.', 'key_id');
     this.#cache.delete(old.secretHash);
+    await this.#record('api_key.rotated', issued.apiKey, actor, now);
     return issued;
   }
 
@@ -141,6 +150,17 @@ export class ApiKeyService {
   async close(): Promise<void> {
     clearInterval(this.#flushTimer);
     await this.flushLastUsed();
+  }
+
+  #record(action: 'api_key.created' | 'api_key.revoked' | 'api_key.rotated', apiKey: ApiKey, actor: AuditActor, occurredAt: Date) {
+    return this.#audit.append({
+      action,
+      actor,
+      targetType: 'api_key',
+      targetId: apiKey.id,
+      details: { ownerUserId: apiKey.ownerUserId, prefix: apiKey.prefix, rotatedFromId: apiKey.rotatedFromId },
+      occurredAt,
+    });
   }
 
   #cached(secretHash: string, nowMs: number): ApiKey | undefined {

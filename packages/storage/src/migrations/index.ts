@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initial from './0001-initial.js';
+import * as auditEvents from './0002-audit-events.js';
 
 /**
  * Every migration, keyed by name; names sort in the order they run. Listed statically (no directory scan)
@@ -7,4 +8,5 @@ import * as initial from './0001-initial.js';
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
+  '0002-audit-events': auditEvents,
 };

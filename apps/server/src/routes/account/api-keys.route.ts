@@ -45,6 +45,7 @@ export function apiKeysRoute(app: FastifyInstance, context: RouteContext): void 
       throw new PermissionDeniedError('This API key may not manage API keys: create one with the "api_keys" endpoint scope.');
     }
   };
+  const actor = (request: FastifyRequest) => ({ userId: request.principal.userId, apiKeyId: request.principal.apiKeyId, requestId: request.id, via: 'api' as const });
   const common = { tags: ['API keys'], security: [{ bearerAuth: [] }] };
 
   typed.get('/api/v1/keys', { preHandler: authorise, schema: { ...common, summary: 'List my API keys', response: { 200: apiKeyListSchema, '4xx': errorResponseSchema } } }, async (request) => ({
@@ -62,7 +63,7 @@ export function apiKeysRoute(app: FastifyInstance, context: RouteContext): void 
         scopes: { models: body.scopes?.models ?? null, endpoints: body.scopes?.endpoints ?? null },
         expiresAt: body.expires_at ? new Date(body.expires_at) : null,
         organizationId: request.principal.organizationId,
-      });
+      }, actor(request));
       return reply.status(201).send(toIssuedBody(issued));
     },
   );
@@ -76,12 +77,12 @@ export function apiKeysRoute(app: FastifyInstance, context: RouteContext): void 
   typed.post(
     '/api/v1/keys/:key_id/revoke',
     { preHandler: authorise, schema: { ...common, summary: 'Revoke an API key', params: apiKeyParamsSchema, response: { 200: apiKeySchema, '4xx': errorResponseSchema } } },
-    async (request) => toApiKeyBody(await keys.revoke(request.principal.userId, request.params.key_id)),
+    async (request) => toApiKeyBody(await keys.revoke(request.principal.userId, request.params.key_id, actor(request))),
   );
 
   typed.post(
     '/api/v1/keys/:key_id/rotate',
     { preHandler: authorise, schema: { ...common, summary: 'Rotate an API key (new secret, old one revoked)', params: apiKeyParamsSchema, response: { 201: issuedApiKeySchema, '4xx': errorResponseSchema } } },
-    async (request, reply) => reply.status(201).send(toIssuedBody(await keys.rotate(request.principal.userId, request.params.key_id))),
+    async (request, reply) => reply.status(201).send(toIssuedBody(await keys.rotate(request.principal.userId, request.params.key_id, actor(request)))),
   );
 }

@@ -1,0 +1,32 @@
+/** Security and staff actions recorded in the audit log (ADM-4). Extended as capabilities arrive. */
+export type AuditAction = 'api_key.created' | 'api_key.revoked' | 'api_key.rotated';
+
+/** Who did it, and through which door. */
+export interface AuditActor {
+  userId: string | null;
+  apiKeyId: string | null;
+  /** The request that carried the action, when it came over HTTP. */
+  requestId: string | null;
+  via: 'api' | 'cli' | 'system';
+}
+
+/** What is appended. Details hold identifiers and flags only, never secrets or user content. */
+export interface AuditEventInput {
+  action: AuditAction;
+  actor: AuditActor;
+  targetType: string;
+  targetId: string | null;
+  details: Record<string, string | number | boolean | null>;
+  occurredAt: Date;
+}
+
+/** A stored event: numbered, and chained to its predecessor by hash so any edit or deletion shows. */
+export interface AuditEvent extends AuditEventInput {
+  id: string;
+  /** 1, 2, 3 … without gaps. */
+  sequence: number;
+  /** Hash of the previous event (64 zeros for the first). */
+  previousHash: string;
+  /** SHA-256 over the previous hash and this event's canonical form. */
+  hash: string;
+}
