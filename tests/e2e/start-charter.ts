@@ -26,9 +26,10 @@ export async function runCharter(args: string[], env: NodeJS.ProcessEnv): Promis
   return stdout;
 }
 
+// One llama.cpp thread: test files run in parallel on 2 cores, and spinning threads then starve each other.
 export async function startCharter(extraEnv: NodeJS.ProcessEnv = {}): Promise<StartedCharter> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'charter-e2e-'));
-  const env = { ...process.env, CHARTER_DATA_DIR: dataDir, CHARTER_MODEL: testModelPath, CHARTER_LOG_LEVEL: 'warn', ...extraEnv };
+  const env = { ...process.env, CHARTER_DATA_DIR: dataDir, CHARTER_MODEL: testModelPath, CHARTER_LOG_LEVEL: 'warn', CHARTER_THREADS: '1', ...extraEnv };
   const { key: apiKey } = JSON.parse(await runCharter(['keys', 'create', '--name', 'e2e', '--json'], env)) as { key: string };
   const child = spawn(process.execPath, [charterBin, 'serve', '--host', '127.0.0.1', '--port', '0'], { env, cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -119,8 +119,8 @@ export class ConfigError extends Error {
 
 /**
  * Read the configuration: defaults, then the JSON file (`CHARTER_CONFIG`, or `<dataDir>/charter.json` when
- * present), then the environment: CHARTER_DATA_DIR, CHARTER_MODEL, CHARTER_MODEL_CONTEXT, CHARTER_HOST,
- * CHARTER_PORT, DATABASE_URL, REDIS_URL, CHARTER_LOG_LEVEL. Throws `ConfigError` with readable issues.
+ * present), then the environment: CHARTER_DATA_DIR, CHARTER_MODEL, CHARTER_MODEL_CONTEXT, CHARTER_THREADS,
+ * CHARTER_HOST, CHARTER_PORT, DATABASE_URL, REDIS_URL, CHARTER_LOG_LEVEL. Throws `ConfigError` with readable issues.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, unknown> = {}): CharterConfig {
   const dataDir = env.CHARTER_DATA_DIR ?? './data';
@@ -158,6 +158,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
     const contextWindow = env.CHARTER_MODEL_CONTEXT ? numberFromEnv('CHARTER_MODEL_CONTEXT', env.CHARTER_MODEL_CONTEXT) : undefined;
     config.embedded = { models: [{ name: modelNameFromSource(env.CHARTER_MODEL), source: env.CHARTER_MODEL, contextWindow }] };
   }
+  if (env.CHARTER_THREADS) config.embedded = { ...(config.embedded as object | undefined), threads: numberFromEnv('CHARTER_THREADS', env.CHARTER_THREADS) };
   return config;
 }
 

@@ -156,6 +156,9 @@ describe.each(testDialects)('OpenAI-compatible API on %s', (dialect) => {
     expect(response.json().data).toEqual([expect.objectContaining({ id: 'fake-model', object: 'model', context_window: 64, status: 'ready' })]);
     const one = await test.app.fastify.inject({ method: 'GET', url: '/v1/models/fake-model', headers: bearer(test.ownerKey) });
     expect(one.json().id).toBe('fake-model');
+    const unknown = await test.app.fastify.inject({ method: 'GET', url: '/v1/models/org/unknown-model', headers: bearer(test.ownerKey) });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.message).toContain('org/unknown-model');
   });
 
   it('API-1 serves legacy completions and embeddings', async () => {
@@ -182,5 +185,23 @@ describe.each(testDialects)('OpenAI-compatible API on %s', (dialect) => {
     expect(logs).toContain(String(response.headers['x-request-id']));
     expect(logs).not.toContain(marker);
     for (const line of logs.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it('API-3 streams text in many scripts without ever splitting a character, even when the upstream splits bytes', async () => {
+    const text = '漢字かなカナ 한국어 العربية עברית हिन्दी ไทย Русский Ελληνικά é̀ 👩‍💻 🇯🇵🇫🇷 👍🏽';
+    test.upstream.configure({ text, splitUtf8: true });
+    try {
+      const response = await chat({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: 'multilingual' }] });
+      const { events } = parseSse(response.payload);
+      const deltas = (events as Array<{ choices: Array<{ delta: { content?: string } }> }>).flatMap((chunk) => chunk.choices.map((choice) => choice.delta.content ?? ''));
+      for (const delta of deltas) {
+        expect(delta).not.toContain('\uFFFD');
+        expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(delta)).toBe(false);
+        expect(Buffer.from(delta, 'utf8').toString('utf8')).toBe(delta);
+      }
+      expect(deltas.join('')).toBe(text);
+    } finally {
+      test.upstream.configure({ text: undefined, splitUtf8: false });
+    }
   });
 });

@@ -1,1 +1,4 @@
-export {};
+export { createLlamaCppEngine, LlamaCppEngine } from './llama-cpp-engine.js';
+export type { LlamaCppEngineLogger, LlamaCppEngineOptions, LlamaCppModelOptions } from './llama-cpp-engine.js';
+export { ModelSourceError, resolveModelSource } from './model-source.js';
+export type { ResolveModelSourceOptions } from './model-source.js';

@@ -19,4 +19,5 @@ export const modelListSchema = z.object({
 });
 export type ModelListBody = z.infer<typeof modelListSchema>;
 
-export const modelParamsSchema = z.object({ model: z.string() });
+/** Path parameters of `GET /v1/models/{model}`; the name is the rest of the path, slashes included. */
+export const modelParamsSchema = z.object({ '*': z.string().min(1) });

@@ -30,17 +30,17 @@ export function modelsRoute(app: FastifyInstance, context: RouteContext): void {
     },
   );
   typed.get(
-    '/v1/models/:model',
+    '/v1/models/*',
     {
       preHandler: context.authenticate,
       schema: {
-        summary: 'Retrieve a model',
+        summary: 'Retrieve a model (names may contain slashes, e.g. Qwen/Qwen3-8B)',
         tags: ['OpenAI-compatible'],
         security: [{ bearerAuth: [] }],
         params: modelParamsSchema,
         response: { 200: modelSchema, '4xx': errorResponseSchema },
       },
     },
-    async (request) => toModelBody(context.services.inference.getModel(request.principal, request.params.model)),
+    async (request) => toModelBody(context.services.inference.getModel(request.principal, request.params['*'])),
   );
 }

@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repositoryRoot, runCharter, testModelPath } from './start-charter.js';
+
+const execFileAsync = promisify(execFile);
+
+describe('the charter command line', () => {
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'charter-cli-'));
+    env = { ...process.env, CHARTER_DATA_DIR: dataDir, CHARTER_MODEL: testModelPath };
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('OPS-4 migrate applies the migrations once and then reports the database is current', async () => {
+    const first = JSON.parse(await runCharter(['migrate', '--json'], env)) as { applied: string[] };
+    expect(first.applied).toEqual(['0001-initial', '0002-audit-events']);
+    const second = JSON.parse(await runCharter(['migrate', '--json'], env)) as { applied: string[] };
+    expect(second.applied).toEqual([]);
+  });
+
+  it('API-4 keys create, list, rotate and revoke through the CLI, with the secret printed once', async () => {
+    const created = JSON.parse(await runCharter(['keys', 'create', '--name', 'script', '--models', 'stories260K', '--endpoints', 'chat.completions,models', '--json'], env)) as Record<string, unknown>;
+    expect(created).toMatchObject({ id: expect.stringMatching(/^key_/), key: expect.stringMatching(/^sk-ch-/), name: 'script', scopes: { models: ['stories260K'], endpoints: ['chat.completions', 'models'] } });
+    const listed = JSON.parse(await runCharter(['keys', 'list', '--json'], env)) as { data: Array<Record<string, unknown>> };
+    expect(listed.data.map((key) => key.id)).toContain(created.id);
+    expect(JSON.stringify(listed)).not.toContain(created.key as string);
+    const rotated = JSON.parse(await runCharter(['keys', 'rotate', created.id as string, '--json'], env)) as Record<string, unknown>;
+    expect(rotated).toMatchObject({ rotated_from_id: created.id, name: 'script' });
+    expect(rotated.key).not.toBe(created.key);
+    const revoked = JSON.parse(await runCharter(['keys', 'revoke', rotated.id as string, '--json'], env)) as Record<string, unknown>;
+    expect(revoked.revoked_at).not.toBeNull();
+  });
+
+  it('API-8 models lists the configured model', async () => {
+    const models = JSON.parse(await runCharter(['models', '--json'], env)) as { data: Array<Record<string, unknown>> };
+    expect(models.data).toEqual([{ name: 'stories260K', engine: 'embedded', source: testModelPath }]);
+  });
+
+  it('OPS-4 a bad configuration or argument exits 1 with a readable message', async () => {
+    const file = path.join(dataDir, 'bad.json');
+    await writeFile(file, JSON.stringify({ server: { port: 'eighty' } }));
+    const failure = await execFileAsync(process.execPath, [path.join(repositoryRoot, 'bin/charter.mjs'), 'keys', 'list'], { env: { ...env, CHARTER_CONFIG: file }, cwd: repositoryRoot }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('server.port');
+    const badEndpoint = await execFileAsync(process.execPath, [path.join(repositoryRoot, 'bin/charter.mjs'), 'keys', 'create', '--name', 'x', '--endpoints', 'nope'], { env, cwd: repositoryRoot }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(badEndpoint?.code).toBe(1);
+    const unknownKey = await execFileAsync(process.execPath, [path.join(repositoryRoot, 'bin/charter.mjs'), 'keys', 'revoke', 'key_missing'], { env, cwd: repositoryRoot }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(unknownKey?.stderr).toContain('API key not found');
+  });
+});
