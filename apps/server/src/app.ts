@@ -14,7 +14,7 @@ import {
 } from '@charter/core';
 import type { InferenceEngine } from '@charter/engine-spec';
 import { openDatabase, migrateToLatest, pingDatabase, SqlApiKeyRepository, SqlAuditLog, SqlUsageRepository, SqlUserRepository } from '@charter/storage';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import type { CharterConfig } from './config.js';
@@ -58,9 +58,9 @@ export interface CharterApp {
 export async function buildApp(config: CharterConfig, options: BuildAppOptions = {}): Promise<CharterApp> {
   const fastify = Fastify({
     logger: { level: config.log.level, redact: ['req.headers.authorization'], ...(options.logStream ? { stream: options.logStream } : {}) },
-    disableRequestLogging: true,
+    // Our own onResponse hook logs one line per request; Fastify's own request lines are off.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: generateRequestId,
-    requestIdLogLabel: 'requestId',
     bodyLimit: config.server.bodyLimitBytes,
     trustProxy: config.server.trustProxy,
     return503OnClosing: true,

@@ -82,7 +82,7 @@ describe.each(testDialects)('OpenAI-compatible API on %s', (dialect) => {
       expect(choice.finish_reason).toBe('tool_calls');
       expect(choice.message.tool_calls[0].type).toBe('function');
       expect(() => JSON.parse(choice.message.tool_calls[0].function.arguments)).not.toThrow();
-      const sent = test.upstream.requests.at(-1)!.body as { tools: unknown[]; tool_choice: unknown };
+      const sent = test.upstream.requestsTo('/v1/chat/completions').at(-1)!.body as { tools: unknown[]; tool_choice: unknown };
       expect(sent.tool_choice).toEqual({ type: 'function', function: { name: 'get_weather' } });
     } finally {
       test.upstream.configure({ fixture: 'chat-text' });
@@ -93,7 +93,7 @@ describe.each(testDialects)('OpenAI-compatible API on %s', (dialect) => {
     const format = { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object', properties: { a: { type: 'string' } } }, strict: true } };
     const response = await chat({ model: 'fake-model', messages: [{ role: 'user', content: 'json please' }], response_format: format });
     expect(response.statusCode).toBe(200);
-    expect((test.upstream.requests.at(-1)!.body as { response_format: unknown }).response_format).toEqual(format);
+    expect((test.upstream.requestsTo('/v1/chat/completions').at(-1)!.body as { response_format: unknown }).response_format).toEqual(format);
   });
 
   it('API-1 answers malformed JSON with 400 invalid_request_error and records nothing', async () => {

@@ -215,11 +215,11 @@ export class OpenAiCompatibleEngine implements InferenceEngine {
   }
 
   streamChat(request: ChatRequest, options: GenerationOptions): AsyncIterable<GenerationEvent> {
-    return this.generate(request, options.signal);
+    return this.generate(request, options.signal, options.isStreamed ?? true);
   }
 
   streamTextCompletion(request: TextCompletionRequest, options: GenerationOptions): AsyncIterable<GenerationEvent> {
-    return this.generate(request, options.signal);
+    return this.generate(request, options.signal, options.isStreamed ?? true);
   }
 
   async embed(request: EmbeddingRequest, options: GenerationOptions): Promise<EmbeddingResult> {
@@ -259,13 +259,13 @@ export class OpenAiCompatibleEngine implements InferenceEngine {
    * One generation: the request is sent, the body parsed as it arrives and mapped to events. A failure is
    * retried only while nothing has been yielded: once the caller has seen text, a retry would duplicate it.
    */
-  private async *generate(request: GenerationRequest, signal: AbortSignal): AsyncGenerator<GenerationEvent, void, undefined> {
+  private async *generate(request: GenerationRequest, signal: AbortSignal, isStreamed: boolean): AsyncGenerator<GenerationEvent, void, undefined> {
     if (signal.aborted) throw abortedFailure(signal.reason);
     const isChat = 'messages' in request;
     const model = this.resolveModel(request.model, isChat ? 'chat' : 'completion');
     const payload = isChat
-      ? toChatCompletionBody(request, model.upstreamModel)
-      : toCompletionBody(request, model.upstreamModel);
+      ? toChatCompletionBody(request, model.upstreamModel, isStreamed)
+      : toCompletionBody(request, model.upstreamModel, isStreamed);
     const path = isChat ? this.chatPath : this.completionsPath;
     this.acquireSlot();
     try {
@@ -279,10 +279,12 @@ export class OpenAiCompatibleEngine implements InferenceEngine {
           const response = await this.pool.request({
             path,
             method: 'POST',
-            headers: this.streamHeaders,
+            headers: isStreamed ? this.streamHeaders : this.jsonHeaders,
             body: payload,
             signal,
             bodyTimeout: 0,
+            // A whole answer arrives only when generation is done: the caller's deadline bounds it instead.
+            ...(isStreamed ? {} : { headersTimeout: 0 }),
           });
           const body = response.body;
           const firstByteBudgetMs = Math.max(1, this.firstByteTimeoutMs - (performance.now() - startedAt));

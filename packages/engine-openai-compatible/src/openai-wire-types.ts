@@ -42,8 +42,8 @@ export interface WireSamplingFields {
 export interface WireChatCompletionRequest extends WireSamplingFields {
   model: string;
   messages: WireMessage[];
-  stream: true;
-  stream_options: { include_usage: true };
+  stream: boolean;
+  stream_options?: { include_usage: true };
   tools?: WireTool[];
   tool_choice?: WireToolChoice;
   response_format?: WireResponseFormat;
@@ -54,8 +54,8 @@ export interface WireCompletionRequest extends WireSamplingFields {
   model: string;
   prompt: string;
   echo?: boolean;
-  stream: true;
-  stream_options: { include_usage: true };
+  stream: boolean;
+  stream_options?: { include_usage: true };
 }
 
 export interface WireEmbeddingRequest {

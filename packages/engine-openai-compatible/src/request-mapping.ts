@@ -27,14 +27,14 @@ import type {
 // Shared, never mutated: saves an allocation per request.
 const STREAM_OPTIONS = { include_usage: true } as const;
 
-/** The JSON body of `POST /chat/completions` for a chat request, always streamed with a usage chunk. */
-export function toChatCompletionBody(request: ChatRequest, upstreamModel: string): string {
+/** The JSON body of `POST /chat/completions` for a chat request; streamed ones ask for a usage chunk. */
+export function toChatCompletionBody(request: ChatRequest, upstreamModel: string, isStreamed = true): string {
   const body: WireChatCompletionRequest = {
     model: upstreamModel,
     messages: toWireMessages(request.messages),
-    stream: true,
-    stream_options: STREAM_OPTIONS,
+    stream: isStreamed,
   };
+  if (isStreamed) body.stream_options = STREAM_OPTIONS;
   copySampling(request, body);
   if (request.tools !== undefined && request.tools.length > 0) body.tools = request.tools.map(toWireTool);
   if (request.toolChoice !== undefined) body.tool_choice = toWireToolChoice(request.toolChoice);
@@ -43,14 +43,14 @@ export function toChatCompletionBody(request: ChatRequest, upstreamModel: string
   return JSON.stringify(body);
 }
 
-/** The JSON body of `POST /completions` for a legacy text completion, always streamed with a usage chunk. */
-export function toCompletionBody(request: TextCompletionRequest, upstreamModel: string): string {
+/** The JSON body of `POST /completions` for a legacy text completion; streamed ones ask for a usage chunk. */
+export function toCompletionBody(request: TextCompletionRequest, upstreamModel: string, isStreamed = true): string {
   const body: WireCompletionRequest = {
     model: upstreamModel,
     prompt: request.prompt,
-    stream: true,
-    stream_options: STREAM_OPTIONS,
+    stream: isStreamed,
   };
+  if (isStreamed) body.stream_options = STREAM_OPTIONS;
   copySampling(request, body);
   if (request.echo !== undefined) body.echo = request.echo;
   return JSON.stringify(body);

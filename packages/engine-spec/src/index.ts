@@ -155,6 +155,12 @@ export interface EngineHealth {
 export interface GenerationOptions {
   /** Aborted when the client disconnects or a deadline passes: the engine must stop work promptly. */
   signal: AbortSignal;
+  /**
+   * False when the caller will deliver the answer in one piece (a non-streaming API request). Engines may
+   * then generate it in one piece too (an upstream gets one non-streaming request); the events are the same.
+   * Default true.
+   */
+  isStreamed?: boolean;
 }
 
 /** The closed set of ways an engine call can fail. */

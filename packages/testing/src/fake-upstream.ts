@@ -35,7 +35,7 @@ export interface FakeUpstreamOptions {
   splitUtf8?: boolean;
   /** Leave out the usage chunk (servers that ignore `stream_options`). */
   omitUsage?: boolean;
-  /** Answer stream requests with one JSON object, like servers that ignore `stream: true`. */
+  /** Answer stream requests with one JSON object, like servers that ignore `stream: true`. (`stream: false` requests always get one.) */
   respondNonStreaming?: boolean;
   /** Destroy the connection after writing this many events (a mid-stream crash). */
   destroyAfterChunks?: number;
@@ -310,7 +310,10 @@ export async function startFakeUpstream(initialOptions: FakeUpstreamOptions = {}
 
   async function generate(kind: GenerationKind, body: Record<string, unknown>, response: ServerResponse): Promise<void> {
     const chunks = buildChunks(kind, body, options);
-    if (options.respondNonStreaming === true) {
+    if (options.respondNonStreaming === true || body['stream'] !== true) {
+      // A real server answers `stream: false` only when generation is done: take as long as the stream would.
+      await wait((options.chunkDelayMs ?? 0) * Math.max(0, chunks.length - 1));
+      if (isClosed || response.destroyed) return;
       sendJson(response, 200, toWholeResponse(kind, chunks));
       return;
     }

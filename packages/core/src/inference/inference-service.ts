@@ -23,6 +23,8 @@ export interface RequestContext {
   requestId: string;
   principal: Principal;
   signal: AbortSignal;
+  /** False for non-streaming API requests: engines may then generate the answer in one piece. */
+  isStreamed?: boolean;
 }
 
 /** A chat request addressed to a public model name. */
@@ -120,7 +122,7 @@ export class InferenceService {
   startChat(input: ChatInput, context: RequestContext): Promise<Generation> {
     return this.#startGeneration('chat.completions', input.model, input.maxTokens, context, {
       count: (target) => target.engine.countChatTokens({ ...input, model: target.engineModel }),
-      stream: (target, maxTokens) => target.engine.streamChat({ ...input, model: target.engineModel, maxTokens }, { signal: context.signal }),
+      stream: (target, maxTokens) => target.engine.streamChat({ ...input, model: target.engineModel, maxTokens }, { signal: context.signal, isStreamed: context.isStreamed }),
     });
   }
 
@@ -129,7 +131,7 @@ export class InferenceService {
     return this.#startGeneration('completions', input.model, input.maxTokens, context, {
       count: (target) => target.engine.countTextTokens(target.engineModel, input.prompt),
       stream: (target, maxTokens) =>
-        target.engine.streamTextCompletion({ ...input, model: target.engineModel, maxTokens }, { signal: context.signal }),
+        target.engine.streamTextCompletion({ ...input, model: target.engineModel, maxTokens }, { signal: context.signal, isStreamed: context.isStreamed }),
     });
   }
 

@@ -38,6 +38,7 @@ export function chatCompletionsRoute(app: FastifyInstance, context: RouteContext
           requestId: request.id,
           principal: request.principal,
           signal: lifecycle.signal,
+          isStreamed: body.stream === true,
         });
         if (body.stream) {
           const prefix = `{"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(body.model)},"system_fingerprint":null,"choices":[`;

@@ -28,7 +28,7 @@ export function completionsRoute(app: FastifyInstance, context: RouteContext): v
       const id = `cmpl-${randomBytes(12).toString('base64url')}`;
       const created = Math.floor(Date.now() / 1000);
       try {
-        const generation = await context.services.inference.startTextCompletion(input, { requestId: request.id, principal: request.principal, signal: lifecycle.signal });
+        const generation = await context.services.inference.startTextCompletion(input, { requestId: request.id, principal: request.principal, signal: lifecycle.signal, isStreamed: body.stream === true });
         if (body.stream) {
           const prefix = `{"id":"${id}","object":"text_completion","created":${created},"model":${JSON.stringify(body.model)},"system_fingerprint":null,"choices":[`;
           const usageNull = body.stream_options?.include_usage ? ',"usage":null' : '';
