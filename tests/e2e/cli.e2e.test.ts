@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { migrations } from '@charter/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot, runCharter, testModelPath } from './start-charter.js';
 
@@ -21,7 +22,8 @@ describe('the charter command line', () => {
 
   it('OPS-4 migrate applies the migrations once and then reports the database is current', async () => {
     const first = JSON.parse(await runCharter(['migrate', '--json'], env)) as { applied: string[] };
-    expect(first.applied).toEqual(['0001-initial', '0002-audit-events']);
+    expect(first.applied).toEqual(Object.keys(migrations).sort());
+    expect(first.applied.length).toBeGreaterThanOrEqual(3);
     const second = JSON.parse(await runCharter(['migrate', '--json'], env)) as { applied: string[] };
     expect(second.applied).toEqual([]);
   });

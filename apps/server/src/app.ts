@@ -13,12 +13,13 @@ import {
   type User,
 } from '@charter/core';
 import type { InferenceEngine } from '@charter/engine-spec';
-import { openDatabase, migrateToLatest, pingDatabase, SqlApiKeyRepository, SqlAuditLog, SqlUsageRepository, SqlUserRepository } from '@charter/storage';
+import { openDatabase, migrateToLatest, pingDatabase, SqlApiKeyRepository, SqlAuditLog, SqlUsageRepository, SqlUserRepository, SqlViolationRepository } from '@charter/storage';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import type { CharterConfig } from './config.js';
 import { createEngines, type ModelDownloadProgress } from './engines.js';
+import { createModerationService } from './moderation.js';
 import { createApiKeyAuthentication } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { ServerMetrics } from './plugins/metrics.js';
@@ -28,6 +29,7 @@ import { chatCompletionsRoute } from './routes/openai/chat-completions.route.js'
 import { completionsRoute } from './routes/openai/completions.route.js';
 import { embeddingsRoute } from './routes/openai/embeddings.route.js';
 import { modelsRoute } from './routes/openai/models.route.js';
+import { moderationsRoute } from './routes/openai/moderations.route.js';
 import { createRequestSignal, InflightRequests } from './routes/openai/request-lifecycle.js';
 import { operationsRoute } from './routes/operations/health.route.js';
 import type { AppServices, RouteContext } from './routes/route-context.js';
@@ -98,9 +100,17 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     const built = options.engines
       ? { engines: options.engines, routes: options.routes ?? (await defaultRoutes(options.engines)), noModelMessage: undefined }
       : await createEngines(config, logger, options.onModelDownloadProgress);
-    inference = new InferenceService({ routes: built.routes, metering, clock: systemClock, logger, onUsage: (record) => metrics.observeUsage(record) });
+    const moderation = createModerationService(config, built.engines, new SqlViolationRepository(database.db), logger);
+    inference = new InferenceService({
+      routes: built.routes,
+      metering,
+      clock: systemClock,
+      logger,
+      onUsage: (record) => metrics.observeUsage(record),
+      moderation: config.moderation.isEnabled ? moderation : undefined,
+    });
     await inference.refreshHealth();
-    const services: AppServices = { apiKeys, inference, metering };
+    const services: AppServices = { apiKeys, inference, metering, moderation };
 
     let isReady = true;
     const inflight = new InflightRequests();
@@ -152,6 +162,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     chatCompletionsRoute(fastify, context);
     completionsRoute(fastify, context);
     embeddingsRoute(fastify, context);
+    moderationsRoute(fastify, context);
     apiKeysRoute(fastify, context);
     await fastify.ready();
 

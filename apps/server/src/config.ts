@@ -104,6 +104,22 @@ export const configSchema = z.object({
     })
     .prefault({}),
   apiKeys: z.object({ cacheTtlMs: z.number().int().min(0).default(1000) }).prefault({}),
+  /** Acceptable-use checks (AUP-1, AUP-2): the policy is validated by core's `parseModerationPolicy`. */
+  moderation: z
+    .object({
+      isEnabled: z.boolean().default(true),
+      /** Per-category overrides: `{ "categories": { "sexual": { "input": "block", "threshold": 0.6 } } }`. */
+      policy: z.record(z.string(), z.unknown()).default({}),
+      /** Keep the moderated text with each violation (default: only its hash). */
+      isEvidenceRetained: z.boolean().default(false),
+      /** Classifier artefact; default the one shipped in packages/moderation-training/model. */
+      classifierPath: z.string().optional(),
+      /** A guard model behind a configured engine, consulted on inputs as well. */
+      guard: z.object({ engine: z.string().min(1), model: z.string().min(1) }).optional(),
+      outputCheckIntervalChars: z.number().int().positive().default(48),
+      outputHoldBackChars: z.number().int().min(0).default(24),
+    })
+    .prefault({}),
 });
 
 export type CharterConfig = z.infer<typeof configSchema>;

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { InferenceEngine } from '@charter/engine-spec';
 import { createOpenAiCompatibleEngine, type OpenAiCompatibleEngineOptions } from '@charter/engine-openai-compatible';
 import { createTestDatabase, startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions, type TestDatabase, type TestDialect } from '@charter/testing';
 import { buildApp, type CharterApp } from '../src/app.js';
@@ -24,6 +25,8 @@ export interface TestAppOptions {
   engine?: Partial<OpenAiCompatibleEngineOptions>;
   config?: Record<string, unknown>;
   contextWindow?: number;
+  /** More engines beside the fake one (a guard model behind a second fake upstream, say). */
+  extraEngines?: InferenceEngine[];
 }
 
 export async function startTestApp(dialect: TestDialect, options: TestAppOptions = {}): Promise<TestApp> {
@@ -52,7 +55,7 @@ export async function startTestApp(dialect: TestDialect, options: TestAppOptions
     metering: { flushIntervalMs: 60_000 },
     ...options.config,
   });
-  const app = await buildApp(config, { engines: [engine], logStream });
+  const app = await buildApp(config, { engines: [engine, ...(options.extraEngines ?? [])], logStream });
   const issued = await app.services.apiKeys.create(app.owner.id, {
     name: 'owner',
     scopes: { models: null, endpoints: ['chat.completions', 'completions', 'embeddings', 'models', 'moderations', 'api_keys'] },

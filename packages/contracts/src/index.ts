@@ -4,3 +4,4 @@ export * from './openai/embeddings.schema.js';
 export * from './openai/models.schema.js';
 export * from './openai/error.schema.js';
 export * from './account/api-keys.schema.js';
+export * from './openai/moderations.schema.js';

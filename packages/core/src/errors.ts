@@ -17,6 +17,7 @@ export type CharterErrorCode =
   | 'engine_unavailable'
   | 'engine_error'
   | 'conflict'
+  | 'content_policy_violation'
   | 'service_unavailable';
 
 /** Base class of every error the domain raises on purpose. */

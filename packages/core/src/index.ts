@@ -13,3 +13,5 @@ export * from './inference/index.js';
 export * from './moderation/index.js';
 export * from './audit/index.js';
 export * from './privacy/data-inventory.js';
+export * from './limits/index.js';
+export * from './plans/index.js';

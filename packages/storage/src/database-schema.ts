@@ -1,4 +1,4 @@
-import type { UsageStatus, User } from '@charter/core';
+import type { BillingOwnerType, OveragePolicy, PlanKind, QuotaPeriod, QuotaUnit, UsageStatus, User } from '@charter/core';
 
 /**
  * Rows exactly as stored: snake_case columns, times as epoch milliseconds (UTC) in integer columns so
@@ -10,6 +10,11 @@ export interface DatabaseSchema {
   api_keys: ApiKeysTable;
   usage_records: UsageRecordsTable;
   audit_events: AuditEventsTable;
+  violation_events: ViolationEventsTable;
+  plans: PlansTable;
+  plan_assignments: PlanAssignmentsTable;
+  quota_usage: QuotaUsageTable;
+  quota_notices: QuotaNoticesTable;
 }
 
 export interface UsersTable {
@@ -69,4 +74,69 @@ export interface AuditEventsTable {
   occurred_at: number;
   previous_hash: string;
   hash: string;
+}
+
+export interface PlansTable {
+  id: string;
+  name: string;
+  kind: PlanKind;
+  requests_per_minute: number | null;
+  requests_per_hour: number | null;
+  tokens_per_minute: number | null;
+  concurrent_requests: number | null;
+  /** The four quota columns are all null (no quota) or all set. */
+  quota_period: QuotaPeriod | null;
+  quota_unit: QuotaUnit | null;
+  quota_amount: number | null;
+  quota_overage: OveragePolicy | null;
+  /** Allowed public model names as a JSON array; null for all models. */
+  allowed_models_json: string | null;
+  /** 0 or 1. */
+  is_non_commercial_only: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PlanAssignmentsTable {
+  owner_type: BillingOwnerType;
+  owner_id: string;
+  plan_id: string;
+  /** `PlanOverrides` as JSON text; `{}` for none. */
+  overrides_json: string;
+  billing_time_zone: string;
+  assigned_at: number;
+}
+
+export interface QuotaUsageTable {
+  owner_type: BillingOwnerType;
+  owner_id: string;
+  /** Start of the quota period (epoch ms of the local midnight that begins it). */
+  period_start: number;
+  tokens: number;
+  updated_at: number;
+}
+
+export interface QuotaNoticesTable {
+  owner_type: BillingOwnerType;
+  owner_id: string;
+  period_start: number;
+  threshold_percent: number;
+  created_at: number;
+}
+
+export interface ViolationEventsTable {
+  id: string;
+  request_id: string;
+  user_id: string;
+  organization_id: string | null;
+  api_key_id: string | null;
+  direction: string;
+  source: string;
+  category: string;
+  /** Score × 1,000,000, rounded. */
+  score_millionths: number;
+  action: string;
+  excerpt_hash: string;
+  evidence_text: string | null;
+  occurred_at: number;
 }

@@ -7,3 +7,6 @@ export * from './sql-user-repository.js';
 export * from './sql-api-key-repository.js';
 export * from './sql-usage-repository.js';
 export * from './sql-audit-log.js';
+export * from './sql-plan-repository.js';
+export * from './sql-violation-repository.js';
+export { migrations } from './migrations/index.js';

@@ -20,6 +20,7 @@ const statusByCode: Record<CharterErrorCode, { status: number; type: string }> =
   engine_unavailable: { status: 503, type: 'server_error' },
   engine_error: { status: 500, type: 'server_error' },
   conflict: { status: 409, type: 'invalid_request_error' },
+  content_policy_violation: { status: 400, type: 'invalid_request_error' },
   service_unavailable: { status: 503, type: 'server_error' },
 };
 

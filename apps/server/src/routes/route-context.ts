@@ -1,4 +1,4 @@
-import type { ApiKeyService, InferenceService, MeteringService } from '@charter/core';
+import type { ApiKeyService, InferenceService, MeteringService, ModerationService } from '@charter/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerMetrics } from '../plugins/metrics.js';
 
@@ -7,6 +7,7 @@ export interface AppServices {
   apiKeys: ApiKeyService;
   inference: InferenceService;
   metering: MeteringService;
+  moderation: ModerationService;
 }
 
 /** What every route plugin is handed by `buildApp`. */

@@ -114,6 +114,8 @@ export const chatCompletionResponseSchema = z.object({
     }),
   ),
   usage: usageSchema,
+  /** Charter extension: notices to show with the answer, e.g. that it is not professional advice (AUP-10). */
+  notices: z.array(z.object({ type: z.literal('regulated_advice'), message: z.string() })).optional(),
 });
 export type ChatCompletionResponseBody = z.infer<typeof chatCompletionResponseSchema>;
 
@@ -146,6 +148,8 @@ export const chatCompletionChunkSchema = z.object({
     }),
   ),
   usage: usageSchema.nullable().optional(),
+  /** Charter extension, on the first chunk only: see the non-streaming response. */
+  notices: z.array(z.object({ type: z.literal('regulated_advice'), message: z.string() })).optional(),
 });
 export type ChatCompletionChunkBody = z.infer<typeof chatCompletionChunkSchema>;
 export { usageSchema };

@@ -14,6 +14,8 @@ import type { UsageRecord } from '../metering/usage-record.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
+import type { ModerationService } from '../moderation/moderation-service.js';
+import type { OutputGuard } from '../moderation/output-guard.js';
 import { RequestCancelledError, toCharterError } from './inference-errors.js';
 import type { ModelRoute, RouteTarget } from './model-route.js';
 import { orderTargets, type RandomSource } from './model-router.js';
@@ -36,6 +38,8 @@ export type TextCompletionInput = TextCompletionRequest;
 export interface Generation extends AsyncIterable<GenerationEvent> {
   /** Public model name. */
   readonly model: string;
+  /** Notices to show with the answer, e.g. that it is not professional advice (AUP-10). */
+  readonly notices: readonly string[];
 }
 
 /** A public model with its current availability. */
@@ -57,6 +61,8 @@ export interface InferenceServiceOptions {
   healthRefreshMs?: number;
   /** Called once per request with its usage record (for metrics). */
   onUsage?: (record: UsageRecord) => void;
+  /** Acceptable-use checks on inputs and streamed outputs (AUP-2); none when moderation is off. */
+  moderation?: ModerationService;
 }
 
 /**
@@ -71,6 +77,7 @@ export class InferenceService {
   readonly #logger: Logger;
   readonly #random: RandomSource;
   readonly #onUsage: (record: UsageRecord) => void;
+  readonly #moderation: ModerationService | undefined;
   readonly #health = new Map<InferenceEngine, EngineHealth>();
   readonly #healthTimer: NodeJS.Timeout;
 
@@ -81,6 +88,7 @@ export class InferenceService {
     this.#logger = options.logger;
     this.#random = options.random ?? Math.random;
     this.#onUsage = options.onUsage ?? (() => {});
+    this.#moderation = options.moderation;
     this.#healthTimer = setInterval(() => void this.refreshHealth(), options.healthRefreshMs ?? 5000);
     this.#healthTimer.unref();
   }
@@ -120,18 +128,28 @@ export class InferenceService {
 
   /** Start a chat completion. Errors before the first event are thrown here; later ones from the iterator. */
   startChat(input: ChatInput, context: RequestContext): Promise<Generation> {
-    return this.#startGeneration('chat.completions', input.model, input.maxTokens, context, {
-      count: (target) => target.engine.countChatTokens({ ...input, model: target.engineModel }),
-      stream: (target, maxTokens) => target.engine.streamChat({ ...input, model: target.engineModel, maxTokens }, { signal: context.signal, isStreamed: context.isStreamed }),
+    return this.#startGeneration('chat.completions', input.model, input.maxTokens, context, async () => {
+      const verdict = await this.#moderation?.checkChatInput(input.messages, context);
+      const checked = verdict ? { ...input, messages: verdict.messages } : input;
+      return {
+        notices: verdict?.notices ?? [],
+        count: (target) => target.engine.countChatTokens({ ...checked, model: target.engineModel }),
+        stream: (target, maxTokens) => target.engine.streamChat({ ...checked, model: target.engineModel, maxTokens }, { signal: context.signal, isStreamed: context.isStreamed }),
+      };
     });
   }
 
   /** Start a legacy text completion. */
   startTextCompletion(input: TextCompletionInput, context: RequestContext): Promise<Generation> {
-    return this.#startGeneration('completions', input.model, input.maxTokens, context, {
-      count: (target) => target.engine.countTextTokens(target.engineModel, input.prompt),
-      stream: (target, maxTokens) =>
-        target.engine.streamTextCompletion({ ...input, model: target.engineModel, maxTokens }, { signal: context.signal, isStreamed: context.isStreamed }),
+    return this.#startGeneration('completions', input.model, input.maxTokens, context, async () => {
+      const verdict = await this.#moderation?.checkPromptInput(input.prompt, context);
+      const checked = verdict ? { ...input, prompt: verdict.prompt } : input;
+      return {
+        notices: verdict?.notices ?? [],
+        count: (target) => target.engine.countTextTokens(target.engineModel, checked.prompt),
+        stream: (target, maxTokens) =>
+          target.engine.streamTextCompletion({ ...checked, model: target.engineModel, maxTokens }, { signal: context.signal, isStreamed: context.isStreamed }),
+      };
     });
   }
 
@@ -164,14 +182,17 @@ export class InferenceService {
     model: string,
     requestedMaxTokens: number | undefined,
     context: RequestContext,
-    calls: {
+    prepare: () => Promise<{
+      notices: string[];
       count: (target: RouteTarget) => Promise<number | undefined>;
       stream: (target: RouteTarget, maxTokens: number | undefined) => AsyncIterable<GenerationEvent>;
-    },
+    }>,
   ): Promise<Generation> {
     const meter = this.#startMeter(endpoint, model, context);
     try {
       const route = this.#resolve(context.principal, endpoint, model);
+      // Input moderation runs after authorisation and before any token counting or engine work.
+      const calls = await prepare();
       const targets = this.#order(route);
       const promptTokens = await calls.count(targets[0]!);
       let maxTokens = requestedMaxTokens;
@@ -184,7 +205,8 @@ export class InferenceService {
         maxTokens ??= route.contextWindow - promptTokens;
       }
       const { first, iterator } = await this.#firstEventWithFallback(targets, context, meter, (target) => calls.stream(target, maxTokens));
-      return { model, [Symbol.asyncIterator]: () => this.#meteredEvents(first, iterator, meter, context) };
+      const guard = this.#moderation?.createOutputGuard(context);
+      return { model, notices: calls.notices, [Symbol.asyncIterator]: () => this.#meteredEvents(first, iterator, meter, context, guard) };
     } catch (error) {
       const charterError = toCharterError(error, model, context.signal);
       this.#finishMeter(meter, context, charterError);
@@ -233,6 +255,7 @@ export class InferenceService {
     iterator: AsyncIterator<GenerationEvent>,
     meter: Meter,
     context: RequestContext,
+    guard: OutputGuard | undefined,
   ): AsyncGenerator<GenerationEvent> {
     let failure: CharterError | undefined = new RequestCancelledError();
     let result = first;
@@ -240,26 +263,51 @@ export class InferenceService {
       while (!result.done) {
         const event = result.value;
         if (event.type === 'delta') {
-          meter.firstTokenAtMs ??= performance.now();
           meter.deltaCount++;
+          const released = guard && event.text ? await guard.push(event.text) : undefined;
+          if (released?.isBlocked) {
+            yield this.#contentFilterFinish(meter);
+            failure = undefined;
+            return;
+          }
+          const outgoing = released ? (released.release ? { ...event, text: released.release } : event.toolCalls ? { ...event, text: undefined } : undefined) : event;
+          if (outgoing) {
+            meter.firstTokenAtMs ??= performance.now();
+            yield outgoing;
+          }
         } else {
           meter.promptTokens = event.usage.promptTokens;
           meter.completionTokens = event.usage.completionTokens;
+          const rest = guard ? await guard.finish() : undefined;
+          if (rest?.isBlocked) {
+            yield { type: 'finish', finishReason: 'content_filter', usage: event.usage };
+          } else {
+            if (rest?.release) {
+              meter.firstTokenAtMs ??= performance.now();
+              yield { type: 'delta', text: rest.release };
+            }
+            yield event;
+          }
           failure = undefined;
         }
-        yield event;
         result = await iterator.next();
       }
     } catch (error) {
       failure = toCharterError(error, meter.model, context.signal);
       throw failure;
     } finally {
-      if (failure) {
+      if (failure || guard?.isBlocked) {
         meter.completionTokens = Math.max(meter.completionTokens, meter.deltaCount);
         void iterator.return?.();
       }
       this.#finishMeter(meter, context, failure);
     }
+  }
+
+  /** The end of a stream the output policy stopped: what was generated is still metered. */
+  #contentFilterFinish(meter: Meter): GenerationEvent {
+    meter.completionTokens = Math.max(meter.completionTokens, meter.deltaCount);
+    return { type: 'finish', finishReason: 'content_filter', usage: { promptTokens: meter.promptTokens, completionTokens: meter.completionTokens } };
   }
 
   #startMeter(endpoint: ApiEndpoint, model: string, context: RequestContext): Meter {

@@ -13,3 +13,8 @@ export * from './prompt-injection-rules.js';
 export * from './prompt-injection-detector.js';
 export * from './regulated-advice-detector.js';
 export * from './content-moderator.js';
+export * from './violation-event.js';
+export * from './moderation-errors.js';
+export * from './guard-model-moderator.js';
+export * from './output-guard.js';
+export * from './moderation-service.js';

@@ -70,7 +70,49 @@ export const dataInventory: readonly DataInventoryEntry[] = [
     retention: { kind: 'days', days: 2190 },
     erasure: 'retain',
   },
+  {
+    table: 'plan_assignments',
+    columns: ['owner_id'],
+    // A user id, or an organisation id when owner_type is 'organization'.
+    subjectColumn: 'owner_id',
+    category: 'account',
+    purpose: 'Know which plan, limits and quota apply to an account (BIL-1).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'account_lifetime' },
+    erasure: 'delete',
+  },
+  {
+    table: 'quota_usage',
+    columns: ['owner_id', 'tokens'],
+    subjectColumn: 'owner_id',
+    category: 'usage_data',
+    purpose: 'Count usage against the plan quota per period (API-6); usage_records remain the billing record.',
+    lawfulBasis: 'contract',
+    // The current and the previous annual period.
+    retention: { kind: 'days', days: 800 },
+    erasure: 'delete',
+  },
+  {
+    table: 'quota_notices',
+    columns: ['owner_id'],
+    subjectColumn: 'owner_id',
+    category: 'communications',
+    purpose: 'Tell the account holder once per period that 80% and 100% of the quota are used.',
+    lawfulBasis: 'contract',
+    retention: { kind: 'days', days: 800 },
+    erasure: 'delete',
+  },
+  {
+    table: 'violation_events',
+    columns: ['user_id', 'organization_id', 'api_key_id', 'request_id', 'evidence_text'],
+    subjectColumn: 'user_id',
+    category: 'log_data',
+    purpose: 'Record acceptable-use hits for enforcement and appeals (AUP-2, AUP-6); text only with evidence retention on.',
+    lawfulBasis: 'legitimate_interest',
+    retention: { kind: 'days', days: 365 },
+    erasure: 'anonymise',
+  },
 ];
 
-/** Tables that hold no personal data at all (schema bookkeeping). */
-export const tablesWithoutPersonalData: readonly string[] = ['kysely_migration', 'kysely_migration_lock'];
+/** Tables that hold no personal data at all (schema bookkeeping, operator configuration such as plans). */
+export const tablesWithoutPersonalData: readonly string[] = ['kysely_migration', 'kysely_migration_lock', 'plans'];

@@ -1,6 +1,8 @@
 import type { Migration } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as auditEvents from './0002-audit-events.js';
+import * as violationEvents from './0004-violation-events.js';
+import * as plans from './0003-plans.js';
 
 /**
  * Every migration, keyed by name; names sort in the order they run. Listed statically (no directory scan)
@@ -9,4 +11,6 @@ import * as auditEvents from './0002-audit-events.js';
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-audit-events': auditEvents,
+  '0004-violation-events': violationEvents,
+  '0003-plans': plans,
 };

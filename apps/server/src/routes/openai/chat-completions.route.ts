@@ -43,8 +43,9 @@ export function chatCompletionsRoute(app: FastifyInstance, context: RouteContext
         if (body.stream) {
           const prefix = `{"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(body.model)},"system_fingerprint":null,"choices":[`;
           const usageNull = body.stream_options?.include_usage ? ',"usage":null' : '';
+          const notices = generation.notices.length > 0 ? `,"notices":${JSON.stringify(toNotices(generation.notices))}` : '';
           await streamEvents(reply, request, context, generation, {
-            start: () => `${prefix}{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]${usageNull}}`,
+            start: () => `${prefix}{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]${usageNull}${notices}}`,
             delta: (event) => {
               const delta = event.toolCalls
                 ? { tool_calls: event.toolCalls.map((call) => ({ index: call.index, ...(call.id ? { id: call.id, type: 'function' } : {}), function: { ...(call.name ? { name: call.name } : {}), arguments: call.argumentsJsonDelta ?? '' } })) }
@@ -109,7 +110,12 @@ async function collectChat(generation: Generation, id: string, created: number, 
       },
     ],
     usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    ...(generation.notices.length > 0 ? { notices: toNotices(generation.notices) } : {}),
   };
+}
+
+function toNotices(messages: readonly string[]) {
+  return messages.map((message) => ({ type: 'regulated_advice' as const, message }));
 }
 
 export function usageJson(promptTokens: number, completionTokens: number): string {

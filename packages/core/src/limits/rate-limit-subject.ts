@@ -1,0 +1,37 @@
+import type { Principal } from '../accounts/principal.js';
+import { type BillingOwner, billingOwnerKey } from './billing-owner.js';
+import type { RateLimits, RateLimitWindowKind } from './rate-limits.js';
+
+/** Whose windows a request is counted in: its API key's, or its owner's. */
+export type RateLimitScope = 'key' | 'owner';
+
+/** One party a request is counted against, with the limits that apply to it. */
+export interface RateLimitSubject {
+  scope: RateLimitScope;
+  /** The API key id, or the owner key (`user:…`, `organization:…`, see `billingOwnerKey`). */
+  id: string;
+  limits: RateLimits;
+}
+
+/** A window as a client sees it after a decision (the data behind the `x-ratelimit-*` headers). */
+export interface RateLimitWindowState {
+  scope: RateLimitScope;
+  subjectId: string;
+  kind: RateLimitWindowKind;
+  limit: number;
+  /** Units left now (requests, tokens or concurrency slots). */
+  remaining: number;
+  /** When the window is back to its full limit (the store's clock; equals the decision time for concurrency). */
+  resetAtMs: number;
+}
+
+/**
+ * The subjects of a request: its API key (when it used one) and its owner. Keys get the plan's limits for
+ * now; `keyLimits` lets a caller give keys their own (stricter) limits once keys carry them.
+ */
+export function rateLimitSubjectsFor(principal: Principal, owner: BillingOwner, limits: RateLimits, keyLimits: RateLimits = limits): RateLimitSubject[] {
+  const subjects: RateLimitSubject[] = [];
+  if (principal.apiKeyId !== null) subjects.push({ scope: 'key', id: principal.apiKeyId, limits: keyLimits });
+  subjects.push({ scope: 'owner', id: billingOwnerKey(owner), limits });
+  return subjects;
+}

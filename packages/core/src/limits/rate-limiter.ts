@@ -1,0 +1,168 @@
+import { InvalidRequestError } from '../errors.js';
+import type { Clock } from '../shared/clock.js';
+import { newId } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.js';
+import { RateLimitExceededError } from './rate-limit-errors.js';
+import type { RateLimitStore, RateLimitStoreWindow } from './rate-limit-store.js';
+import type { RateLimitSubject, RateLimitWindowState } from './rate-limit-subject.js';
+import { maxRateLimit, rateLimitWindowDefinitions, rateLimitWindowKinds, type RateLimitWindowKind } from './rate-limits.js';
+import type { RateLimitDecision, RateLimitReserveInput, Reservation } from './reservation.js';
+
+export interface RateLimiterOptions {
+  store: RateLimitStore;
+  clock: Clock;
+  /** Settlement failures are logged here (they happen after the response and must not fail it). */
+  logger?: Logger;
+  /**
+   * How long a concurrency slot is held when its reservation is never settled (a node crashed mid-request).
+   * Longer than the longest request; default 15 minutes.
+   */
+  leaseMs?: number;
+  /** `Retry-After` given when a concurrency limit refuses (no clock says when a running request ends). */
+  concurrencyRetryAfterMs?: number;
+}
+
+/** Where a window of a subject sits in the store's request, to map the store's answer back. */
+interface PlannedWindow {
+  subject: RateLimitSubject;
+  kind: RateLimitWindowKind;
+  window: RateLimitStoreWindow;
+}
+
+/**
+ * Rate limits per API key and per owner (API-5). One `reserve` admits a request through every window that
+ * applies — requests per minute and per hour, tokens per minute, concurrency, for the key and for the owner —
+ * in one atomic store operation, all-or-nothing. Tokens are held for prompt + maximum output and settled to the
+ * real count afterwards; `release` gives everything back when the request failed before using anything.
+ */
+export class RateLimiter {
+  readonly #store: RateLimitStore;
+  readonly #clock: Clock;
+  readonly #logger: Logger | undefined;
+  readonly #leaseMs: number;
+  readonly #concurrencyRetryAfterMs: number;
+  /** Reservations already settled by this limiter, so a second settle/release is a no-op without I/O. */
+  readonly #settled = new WeakSet<Reservation>();
+
+  constructor(options: RateLimiterOptions) {
+    this.#store = options.store;
+    this.#clock = options.clock;
+    this.#logger = options.logger;
+    this.#leaseMs = options.leaseMs ?? 15 * 60_000;
+    this.#concurrencyRetryAfterMs = options.concurrencyRetryAfterMs ?? 1000;
+  }
+
+  /** Admit or refuse; never throws for a refusal (see `admit`). Throws when the store fails and its policy says so. */
+  async reserve(input: RateLimitReserveInput): Promise<RateLimitDecision> {
+    const requestCost = input.requestCost ?? 1;
+    const tokenCost = input.tokenCost;
+    assertCost(requestCost, 'requestCost');
+    assertCost(tokenCost, 'tokenCost');
+    const nowMs = input.nowMs ?? this.#clock().getTime();
+    const planned = planWindows(input.subjects, requestCost, tokenCost);
+    const id = newId('rl');
+    const partitionKey = (input.subjects.find((subject) => subject.scope === 'owner') ?? input.subjects[0])?.id ?? 'none';
+    if (planned.length === 0) {
+      // Nothing limits this request: no store round trip.
+      return { isAdmitted: true, reservation: { id, decidedAtMs: nowMs, requestCost, tokenCost, windows: [], taken: [], partitionKey, storeTag: null } };
+    }
+
+    const result = await this.#store.reserve({ reservationId: id, partitionKey, windows: planned.map((entry) => entry.window), nowMs, leaseMs: this.#leaseMs });
+    const windows = planned.map((entry, index): RateLimitWindowState => {
+      const state = result.windows[index];
+      if (!state) throw new Error('The rate-limit store answered with fewer windows than it was asked for.');
+      return {
+        scope: entry.subject.scope,
+        subjectId: entry.subject.id,
+        kind: entry.kind,
+        limit: entry.window.limit,
+        remaining: state.remaining,
+        resetAtMs: result.nowMs + state.resetAfterMs,
+      };
+    });
+    if (result.isAdmitted) {
+      const taken = planned.map((entry) => ({ ...entry.window, kind: entry.kind }));
+      return { isAdmitted: true, reservation: { id, decidedAtMs: result.nowMs, requestCost, tokenCost, windows, taken, partitionKey, storeTag: result.storeTag } };
+    }
+    const refused = planned[result.refusedIndex];
+    const refusedState = windows[result.refusedIndex];
+    if (!refused || !refusedState) throw new Error('The rate-limit store named a refusing window it was not asked about.');
+    const isConcurrency = refused.window.type === 'concurrency';
+    const isRequestTooLarge = refused.window.cost > refused.window.limit;
+    const retryAfterMs = isRequestTooLarge ? null : isConcurrency ? this.#concurrencyRetryAfterMs : result.retryAfterMs;
+    return {
+      isAdmitted: false,
+      refusal: { decidedAtMs: result.nowMs, window: { ...refusedState, requested: refused.window.cost }, windows, retryAfterMs, isRequestTooLarge },
+    };
+  }
+
+  /** Admit, or throw `RateLimitExceededError` (429 with `Retry-After` and the `x-ratelimit-*` values). */
+  async admit(input: RateLimitReserveInput): Promise<Reservation> {
+    const decision = await this.reserve(input);
+    if (!decision.isAdmitted) throw new RateLimitExceededError(decision.refusal);
+    return decision.reservation;
+  }
+
+  /**
+   * The request finished having used `actualTokens` (prompt + completion): unused tokens go back to the token
+   * windows (more than reserved are charged), concurrency slots are freed. Idempotent; never throws.
+   */
+  settle(reservation: Reservation, actualTokens: number): Promise<void> {
+    assertCost(actualTokens, 'actualTokens');
+    return this.#finish(reservation, reservation.tokenCost - actualTokens);
+  }
+
+  /** The request failed before using anything: every reserved token comes back and concurrency is freed. */
+  release(reservation: Reservation): Promise<void> {
+    return this.#finish(reservation, reservation.tokenCost);
+  }
+
+  async #finish(reservation: Reservation, returnedTokens: number): Promise<void> {
+    if (this.#settled.has(reservation)) return;
+    this.#settled.add(reservation);
+    if (reservation.taken.length === 0) return;
+    const windows = reservation.taken.map(({ kind, ...window }) => ({
+      ...window,
+      // Only token windows are adjusted; a request counts once whatever happened to it.
+      returnUnits: kind === 'tokens_per_minute' ? returnedTokens : 0,
+    }));
+    try {
+      await this.#store.settle({
+        reservationId: reservation.id,
+        partitionKey: reservation.partitionKey,
+        windows,
+        nowMs: this.#clock().getTime(),
+        storeTag: reservation.storeTag,
+      });
+    } catch (error) {
+      // The leases expire by themselves; unreturned tokens only make the limit briefly stricter.
+      this.#logger?.warn({ err: error, reservationId: reservation.id }, 'rate-limit reservation could not be settled');
+    }
+  }
+}
+
+function planWindows(subjects: readonly RateLimitSubject[], requestCost: number, tokenCost: number): PlannedWindow[] {
+  const planned: PlannedWindow[] = [];
+  const seen = new Set<string>();
+  for (const subject of subjects) {
+    for (const kind of rateLimitWindowKinds) {
+      const definition = rateLimitWindowDefinitions[kind];
+      const limit = subject.limits[definition.limitField];
+      if (limit === null) continue;
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > maxRateLimit) {
+        // Plans are validated when saved; this guards hand-built limits, which would break the exact arithmetic.
+        throw new RangeError(`Rate limit ${definition.limitField} of ${subject.scope} ${subject.id} must be an integer from 1 to ${maxRateLimit}.`);
+      }
+      const key = `${subject.scope}:${subject.id}:${definition.keySuffix}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const cost = definition.unit === 'tokens' ? tokenCost : definition.unit === 'requests' ? requestCost : 1;
+      planned.push({ subject, kind, window: { key, type: definition.unit === 'concurrency' ? 'concurrency' : 'rate', limit, periodMs: definition.periodMs, cost } });
+    }
+  }
+  return planned;
+}
+
+function assertCost(value: number, param: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new InvalidRequestError(`${param} must be a non-negative integer.`, param);
+}

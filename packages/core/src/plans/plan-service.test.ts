@@ -1,0 +1,144 @@
+import { SqlPlanRepository } from '@charter/storage';
+import { createTestDatabase, type TestDatabase } from '@charter/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Principal } from '../accounts/principal.js';
+import { defaultPlanDefinitions } from './default-plans.js';
+import type { PlanDefinition } from './plan.js';
+import { PlanService, type PlanChange } from './plan-service.js';
+
+const team: PlanDefinition = {
+  id: 'team',
+  name: 'Team',
+  kind: 'monthly',
+  limits: { requestsPerMinute: 60, requestsPerHour: 1_000, tokensPerMinute: 100_000, concurrentRequests: 4 },
+  quota: { period: 'month', unit: 'tokens', amount: 1_000_000, overage: 'bill' },
+  allowedModels: ['small-model'],
+  flags: { isNonCommercialOnly: false },
+};
+
+const alice = { ownerType: 'user' as const, ownerId: 'user_alice' };
+const acme = { ownerType: 'organization' as const, ownerId: 'org_acme' };
+
+function principal(fields: Partial<Principal> = {}): Principal {
+  return { userId: 'user_alice', organizationId: null, apiKeyId: 'key_1', scopes: { models: null, endpoints: null }, ...fields };
+}
+
+describe('PlanService on SQLite', () => {
+  let database: TestDatabase;
+  let plans: PlanService;
+  let nowMs: number;
+  let changes: PlanChange[];
+  beforeEach(async () => {
+    database = await createTestDatabase('sqlite');
+    nowMs = Date.UTC(2025, 0, 15);
+    changes = [];
+    plans = new PlanService({ repository: new SqlPlanRepository(database.db), clock: () => new Date(nowMs), cacheTtlMs: 60_000, onChange: (change) => void changes.push(change) });
+  });
+  afterEach(() => database.close());
+
+  it('BIL-1 ensureDefaultPlans creates the five plans once and never overwrites an operator edit', async () => {
+    expect(await plans.ensureDefaultPlans()).toEqual(['annual', 'enterprise', 'free', 'monthly', 'pay_as_you_go']);
+    await plans.update('free', { limits: { ...defaultPlanDefinitions[0]!.limits, requestsPerMinute: 3 } });
+    const again = new PlanService({ repository: new SqlPlanRepository(database.db), clock: () => new Date(nowMs) });
+    expect(await Promise.all([again.ensureDefaultPlans(), plans.ensureDefaultPlans()])).toEqual([[], []]);
+    expect((await plans.get('free')).limits.requestsPerMinute).toBe(3);
+    expect((await plans.list()).map((plan) => plan.id)).toEqual(['annual', 'enterprise', 'free', 'monthly', 'pay_as_you_go']);
+  });
+
+  it('BIL-1 create validates, stores and reports; duplicates conflict', async () => {
+    const created = await plans.create(team);
+    expect(created).toEqual({ ...team, createdAt: new Date(nowMs), updatedAt: new Date(nowMs) });
+    expect(await plans.get('team')).toEqual(created);
+    await expect(plans.create(team)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(plans.create({ ...team, id: 'bad id' })).rejects.toMatchObject({ code: 'invalid_request_error', param: 'id' });
+    expect(changes).toEqual([{ action: 'plan.created', planId: 'team', occurredAt: new Date(nowMs) }]);
+  });
+
+  it('BIL-1 update changes the terms of everyone on the plan at once on this node', async () => {
+    await plans.ensureDefaultPlans();
+    await plans.create(team);
+    await plans.assign({ owner: alice, planId: 'team' });
+    expect((await plans.effectivePlan(alice)).limits.requestsPerMinute).toBe(60);
+    nowMs += 1000;
+    const updated = await plans.update('team', { limits: { ...team.limits, requestsPerMinute: 10 } });
+    expect(updated.updatedAt).toEqual(new Date(nowMs));
+    expect(updated.createdAt).toEqual(new Date(nowMs - 1000));
+    expect((await plans.effectivePlan(alice)).limits.requestsPerMinute).toBe(10);
+    await expect(plans.update('team', { quota: { period: 'month', unit: 'spend_minor', amount: 5, overage: 'bill' } })).rejects.toMatchObject({ param: 'quota.unit' });
+    await expect(plans.update('nope', { name: 'x' })).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('BIL-1 owners without an assignment are on the default plan; assignment and unassignment switch at once', async () => {
+    await plans.ensureDefaultPlans();
+    await plans.create(team);
+    expect(await plans.effectivePlan(alice)).toMatchObject({ planId: 'free', isDefault: true, flags: { isNonCommercialOnly: true }, billingTimeZone: 'UTC' });
+    const assignment = await plans.assign({ owner: alice, planId: 'team', billingTimeZone: 'Europe/Berlin' });
+    expect(assignment).toEqual({ ...alice, planId: 'team', overrides: {}, billingTimeZone: 'Europe/Berlin', assignedAt: new Date(nowMs) });
+    expect(await plans.effectivePlan(alice)).toMatchObject({ planId: 'team', isDefault: false, billingTimeZone: 'Europe/Berlin', allowedModels: ['small-model'] });
+    expect(await plans.unassign(alice)).toBe(true);
+    expect(await plans.unassign(alice)).toBe(false);
+    expect((await plans.effectivePlan(alice)).planId).toBe('free');
+  });
+
+  it('BIL-1 a request acting for an organisation is counted against the organisation’s plan', async () => {
+    await plans.ensureDefaultPlans();
+    await plans.assign({ owner: acme, planId: 'enterprise' });
+    expect((await plans.effectivePlanFor(principal({ organizationId: 'org_acme' }))).owner).toEqual(acme);
+    expect((await plans.effectivePlanFor(principal({ organizationId: 'org_acme' }))).planId).toBe('enterprise');
+    expect((await plans.effectivePlanFor(principal())).planId).toBe('free');
+  });
+
+  it('BIL-1 enterprise overrides per organisation are validated and merged into its effective plan', async () => {
+    await plans.ensureDefaultPlans();
+    await plans.assign({
+      owner: acme,
+      planId: 'enterprise',
+      overrides: { limits: { requestsPerMinute: 10_000 }, quota: { period: 'year', unit: 'tokens', amount: 5_000_000_000, overage: 'bill' } },
+      billingTimeZone: 'Asia/Shanghai',
+    });
+    expect(await plans.effectivePlan(acme)).toMatchObject({
+      planId: 'enterprise',
+      limits: { requestsPerMinute: 10_000, requestsPerHour: 50_000, tokensPerMinute: 2_000_000, concurrentRequests: 64 },
+      quota: { period: 'year', amount: 5_000_000_000 },
+      billingTimeZone: 'Asia/Shanghai',
+    });
+    await expect(plans.assign({ owner: alice, planId: 'monthly', overrides: { limits: { requestsPerMinute: 1 } } })).rejects.toMatchObject({ param: 'overrides' });
+    await expect(plans.assign({ owner: alice, planId: 'monthly', billingTimeZone: 'Berlin' })).rejects.toMatchObject({ param: 'billing_time_zone' });
+    await expect(plans.assign({ owner: alice, planId: 'nope' })).rejects.toMatchObject({ code: 'not_found', param: 'plan_id' });
+    // Turning the enterprise plan into another kind would strand the overrides.
+    await expect(plans.update('enterprise', { kind: 'monthly' })).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('BIL-1 a plan in use or the default plan cannot be deleted; an unused one can', async () => {
+    await plans.ensureDefaultPlans();
+    await plans.create(team);
+    await plans.assign({ owner: alice, planId: 'team' });
+    await expect(plans.delete('team')).rejects.toMatchObject({ code: 'conflict' });
+    await expect(plans.delete('free')).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/default/) });
+    await plans.unassign(alice);
+    await plans.delete('team');
+    await expect(plans.get('team')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(plans.delete('team')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('BIL-1 a missing default plan is a loud configuration error, not an unlimited owner', async () => {
+    await expect(plans.effectivePlan(alice)).rejects.toThrow(/default plan `free` does not exist/);
+    await plans.ensureDefaultPlans();
+    // The failed lookup was not cached.
+    expect((await plans.effectivePlan(alice)).planId).toBe('free');
+  });
+
+  it('AUP-9 a non-commercial plan refuses commercial use; a plan limits the models it includes', async () => {
+    await plans.ensureDefaultPlans();
+    await plans.create(team);
+    const free = await plans.effectivePlan(alice);
+    expect(() => plans.authorizeUse(free, { model: 'any-model' })).not.toThrow();
+    expect(() => plans.authorizeUse(free, { model: 'any-model', isCommercialUse: false })).not.toThrow();
+    expect(() => plans.authorizeUse(free, { model: 'any-model', isCommercialUse: true })).toThrow(expect.objectContaining({ code: 'permission_denied', message: expect.stringMatching(/non-commercial/) }));
+
+    await plans.assign({ owner: alice, planId: 'team' });
+    const onTeam = await plans.effectivePlan(alice);
+    expect(() => plans.authorizeUse(onTeam, { model: 'small-model', isCommercialUse: true })).not.toThrow();
+    expect(() => plans.authorizeUse(onTeam, { model: 'large-model' })).toThrow(expect.objectContaining({ code: 'model_not_found', param: 'model' }));
+  });
+});

@@ -1,0 +1,30 @@
+// One "server node" of the cross-process exactness test: opens its own Redis connections, waits for the shared
+// start time, fires its share of the burst at once, and prints how many were admitted as JSON.
+//   node --import tsx burst-worker.ts '<json BurstWorkerInput>'
+import { RateLimiter, systemClock, type RateLimitSubject } from '@charter/core';
+import { Redis } from 'ioredis';
+import { RedisRateLimitStore } from '../redis-rate-limit-store.js';
+
+export interface BurstWorkerInput {
+  redisUrl: string;
+  keyPrefix: string;
+  /** Epoch ms at which every worker fires, so the bursts of all processes overlap. */
+  startAtMs: number;
+  attempts: number;
+  connections: number;
+  subjects: RateLimitSubject[];
+  tokenCost: number;
+}
+
+const input = JSON.parse(process.argv[2] ?? '{}') as BurstWorkerInput;
+const clients = Array.from({ length: input.connections }, () => new Redis(input.redisUrl, { enableOfflineQueue: true }));
+await Promise.all(clients.map((client) => client.ping()));
+const limiters = clients.map((redis) => new RateLimiter({ store: new RedisRateLimitStore({ redis, keyPrefix: input.keyPrefix }), clock: systemClock }));
+await new Promise((resolve) => setTimeout(resolve, Math.max(0, input.startAtMs - Date.now())));
+const firedAtMs = Date.now();
+const decisions = await Promise.all(
+  Array.from({ length: input.attempts }, (_, index) => limiters[index % limiters.length]!.reserve({ subjects: input.subjects, tokenCost: input.tokenCost })),
+);
+const admitted = decisions.filter((decision) => decision.isAdmitted).length;
+process.stdout.write(JSON.stringify({ admitted, refused: decisions.length - admitted, pid: process.pid, firedAtMs, finishedAtMs: Date.now() }));
+await Promise.all(clients.map((client) => client.quit()));
