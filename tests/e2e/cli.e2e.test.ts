@@ -41,6 +41,34 @@ describe('the charter command line', () => {
     expect(revoked.revoked_at).not.toBeNull();
   });
 
+  it('BIL-1 plans list, create and assign through the CLI on the local data directory', async () => {
+    const listed = JSON.parse(await runCharter(['plans', 'list', '--json'], env)) as { data: Array<{ id: string }> };
+    expect(listed.data.map((plan) => plan.id)).toEqual(expect.arrayContaining(['free', 'pay_as_you_go', 'monthly', 'annual', 'enterprise']));
+    const file = path.join(dataDir, 'team-plan.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        id: 'team',
+        name: 'Team',
+        kind: 'monthly',
+        limits: { requests_per_minute: 60, requests_per_hour: 1000, tokens_per_minute: 100000, concurrent_requests: null },
+        quota: { period: 'month', unit: 'tokens', amount: 5000000, overage: 'bill' },
+      }),
+    );
+    const created = JSON.parse(await runCharter(['plans', 'create', '--file', file, '--json'], env)) as Record<string, unknown>;
+    expect(created).toMatchObject({ id: 'team', object: 'plan', kind: 'monthly', allowed_models: null, flags: { is_non_commercial_only: false } });
+    const assigned = JSON.parse(await runCharter(['plans', 'assign', 'team', '--user', 'user_cli', '--time-zone', 'Europe/Berlin', '--json'], env)) as Record<string, unknown>;
+    expect(assigned).toMatchObject({ plan_id: 'team', owner_type: 'user', owner_id: 'user_cli', billing_time_zone: 'Europe/Berlin' });
+    const shown = JSON.parse(await runCharter(['plans', 'show', 'team', '--json'], env)) as { assignments: Array<{ owner_id: string }> };
+    expect(shown.assignments.map((entry) => entry.owner_id)).toEqual(['user_cli']);
+    const badZone = await execFileAsync(process.execPath, [path.join(repositoryRoot, 'bin/charter.mjs'), 'plans', 'assign', 'team', '--user', 'user_cli', '--time-zone', 'Berlin'], { env, cwd: repositoryRoot }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(badZone?.code).toBe(1);
+    expect(badZone?.stderr).toMatch(/time zone/i);
+  });
+
   it('API-8 models lists the configured model', async () => {
     const models = JSON.parse(await runCharter(['models', '--json'], env)) as { data: Array<Record<string, unknown>> };
     expect(models.data).toEqual([{ name: 'stories260K', engine: 'embedded', source: testModelPath }]);

@@ -31,6 +31,11 @@ export async function startCharter(extraEnv: NodeJS.ProcessEnv = {}): Promise<St
   const dataDir = await mkdtemp(path.join(tmpdir(), 'charter-e2e-'));
   const env = { ...process.env, CHARTER_DATA_DIR: dataDir, CHARTER_MODEL: testModelPath, CHARTER_LOG_LEVEL: 'warn', CHARTER_THREADS: '1', ...extraEnv };
   const { key: apiKey } = JSON.parse(await runCharter(['keys', 'create', '--name', 'e2e', '--json'], env)) as { key: string };
+  return startCharterProcess(env, apiKey, dataDir);
+}
+
+/** Start `charter serve` on a free port with the given environment (which must be ready to serve). */
+export async function startCharterProcess(env: NodeJS.ProcessEnv, apiKey: string, dataDir: string): Promise<StartedCharter> {
   const child = spawn(process.execPath, [charterBin, 'serve', '--host', '127.0.0.1', '--port', '0'], { env, cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

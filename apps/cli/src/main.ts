@@ -1,6 +1,18 @@
-import { apiKeyEndpointSchema } from '@charter/contracts';
+import { readFile } from 'node:fs/promises';
+import { apiKeyEndpointSchema, createPlanRequestSchema, type PlanBody } from '@charter/contracts';
 import { CharterClient } from '@charter/sdk';
-import { ConfigError, loadConfig, openAdminContext, runMigrations, startServer, toApiKeyBody, type CharterConfig } from '@charter/server';
+import {
+  ConfigError,
+  loadConfig,
+  openAdminContext,
+  runMigrations,
+  startServer,
+  toApiKeyBody,
+  toPlanAssignmentBody,
+  toPlanBody,
+  toPlanDefinition,
+  type CharterConfig,
+} from '@charter/server';
 import { Command, InvalidArgumentError } from 'commander';
 import { createProgressBar } from './progress-bar.js';
 
@@ -16,6 +28,36 @@ function parseList(value: string): string[] {
 
 function cliActor(userId: string) {
   return { userId, apiKeyId: null, requestId: null, via: 'cli' as const };
+}
+
+/** A plan file in the shape of `POST /api/v1/admin/plans`; mistakes name the field, like the API does. */
+async function readPlanFile(file: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new InvalidArgumentError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = createPlanRequestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidArgumentError(`${file}: ${issue ? `${issue.path.join('.') || 'plan'}: ${issue.message}` : 'not a plan'}`);
+  }
+  return parsed.data;
+}
+
+function describeLimit(value: number | null): string {
+  return value === null ? 'unlimited' : String(value);
+}
+
+function describePlan(plan: PlanBody): string {
+  const quota = plan.quota ? `${plan.quota.amount} ${plan.quota.unit} per ${plan.quota.period}, overage ${plan.quota.overage}` : 'none';
+  return [
+    `${plan.id}  ${plan.name} (${plan.kind})`,
+    `  limits: ${describeLimit(plan.limits.requests_per_minute)} req/min, ${describeLimit(plan.limits.requests_per_hour)} req/h, ${describeLimit(plan.limits.tokens_per_minute)} tokens/min, ${describeLimit(plan.limits.concurrent_requests)} concurrent`,
+    `  quota: ${quota}`,
+    `  models: ${plan.allowed_models?.join(', ') ?? 'all'}${plan.flags.is_non_commercial_only ? '  (non-commercial use only)' : ''}`,
+  ].join('\n');
 }
 
 function configFrom(overrides: Record<string, unknown> = {}): CharterConfig {
@@ -117,6 +159,53 @@ export function createProgram(): Command {
       const issued = await withAdmin(({ apiKeys, owner }) => apiKeys.rotate(owner.id, keyId, cliActor(owner.id)));
       const body = { ...toApiKeyBody(issued.apiKey), key: issued.secret };
       print(body, options.json ?? false, () => `Rotated ${keyId} into ${body.id}.\nKey (shown once): ${body.key}`);
+    });
+
+  const plans = program.command('plans').description('Manage plans and which users and organisations are on them (BIL-1).');
+  plans
+    .command('list')
+    .description('List plans.')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const list = (await withAdmin(({ plans: service }) => service.list())).map(toPlanBody);
+      print({ object: 'list', data: list }, options.json ?? false, () => list.map(describePlan).join('\n'));
+    });
+  plans
+    .command('show <planId>')
+    .description('Show a plan and the owners on it.')
+    .option('--json', 'print JSON')
+    .action(async (planId: string, options: { json?: boolean }) => {
+      const { plan, assignments } = await withAdmin(async ({ plans: service }) => ({ plan: toPlanBody(await service.get(planId)), assignments: (await service.listAssignments(planId)).map(toPlanAssignmentBody) }));
+      print({ ...plan, assignments }, options.json ?? false, () =>
+        [describePlan(plan), `  owners: ${assignments.length === 0 ? 'none' : assignments.map((entry) => `${entry.owner_type} ${entry.owner_id} (${entry.billing_time_zone})`).join(', ')}`].join('\n'),
+      );
+    });
+  plans
+    .command('create')
+    .description('Create a plan from a JSON file shaped like the body of POST /api/v1/admin/plans.')
+    .requiredOption('--file <path>', 'the plan as JSON')
+    .option('--json', 'print JSON')
+    .action(async (options: { file: string; json?: boolean }) => {
+      const definition = toPlanDefinition(await readPlanFile(options.file));
+      const plan = toPlanBody(await withAdmin(({ plans: service, owner }) => service.create(definition, cliActor(owner.id))));
+      print(plan, options.json ?? false, () => `Created plan ${plan.id}.\n${describePlan(plan)}`);
+    });
+  plans
+    .command('assign <planId>')
+    .description('Put a user or an organisation on a plan, replacing its current one.')
+    .option('--user <userId>', 'the user to put on the plan')
+    .option('--organization <organizationId>', 'the organisation to put on the plan')
+    .option('--time-zone <zone>', 'IANA time zone in which quota months and years begin (default UTC)')
+    .option('--json', 'print JSON')
+    .action(async (planId: string, options: { user?: string; organization?: string; timeZone?: string; json?: boolean }) => {
+      if ((options.user === undefined) === (options.organization === undefined)) throw new InvalidArgumentError('Give exactly one of --user or --organization.');
+      const owner = options.user !== undefined ? { ownerType: 'user' as const, ownerId: options.user } : { ownerType: 'organization' as const, ownerId: options.organization! };
+      const assignment = toPlanAssignmentBody(
+        await withAdmin(({ plans: service, owner: instanceOwner }) =>
+          service.assign({ owner, planId, ...(options.timeZone === undefined ? {} : { billingTimeZone: options.timeZone }) }, cliActor(instanceOwner.id)),
+        ),
+      );
+      print(assignment, options.json ?? false, () => `Put ${assignment.owner_type} ${assignment.owner_id} on plan ${assignment.plan_id} (billing time zone ${assignment.billing_time_zone}).`);
     });
 
   program

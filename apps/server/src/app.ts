@@ -19,6 +19,7 @@ import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zo
 import { Redis } from 'ioredis';
 import type { CharterConfig } from './config.js';
 import { createEngines, type ModelDownloadProgress } from './engines.js';
+import { createLimits, type LimitsWiring } from './limits.js';
 import { createModerationService } from './moderation.js';
 import { createApiKeyAuthentication } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
@@ -33,6 +34,10 @@ import { moderationsRoute } from './routes/openai/moderations.route.js';
 import { createRequestSignal, InflightRequests } from './routes/openai/request-lifecycle.js';
 import { operationsRoute } from './routes/operations/health.route.js';
 import type { AppServices, RouteContext } from './routes/route-context.js';
+import { AdminAccessPolicy, PlanService, UsageReportService } from '@charter/core';
+import { SqlPlanRepository } from '@charter/storage';
+import { usageRoute } from './routes/account/usage.route.js';
+import { plansAdminRoute } from './routes/admin/plans.route.js';
 
 export interface BuildAppOptions {
   /** Engines built by the caller instead of from configuration (tests with a fake upstream, say). */
@@ -52,6 +57,8 @@ export interface CharterApp {
   config: CharterConfig;
   /** The instance owner created at first start. */
   owner: User;
+  /** Plans, quotas and rate limits; undefined when `limits.isEnabled` is false. */
+  limits: LimitsWiring | undefined;
   /** Stop taking requests, let running ones finish within the grace period, then release everything. */
   close(graceMs?: number): Promise<void>;
 }
@@ -95,7 +102,10 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
       maxBatchSize: config.metering.maxBatchSize,
       onDropped: (count) => metrics.usageDropped.inc(count),
     });
-    const apiKeys = new ApiKeyService({ repository: new SqlApiKeyRepository(database.db), audit: new SqlAuditLog(database.db, database.dialect), clock: systemClock, logger, cacheTtlMs: config.apiKeys.cacheTtlMs });
+    const audit = new SqlAuditLog(database.db, database.dialect);
+    const limits = config.limits.isEnabled ? await createLimits({ config, database, redis, owner, audit, metrics, logger }) : undefined;
+    if (limits) releasers.push(() => limits.close());
+    const apiKeys = new ApiKeyService({ repository: new SqlApiKeyRepository(database.db), audit, clock: systemClock, logger, cacheTtlMs: config.apiKeys.cacheTtlMs });
 
     const built = options.engines
       ? { engines: options.engines, routes: options.routes ?? (await defaultRoutes(options.engines)), noModelMessage: undefined }
@@ -108,9 +118,15 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
       logger,
       onUsage: (record) => metrics.observeUsage(record),
       moderation: config.moderation.isEnabled ? moderation : undefined,
+      admission: limits?.admission,
     });
     await inference.refreshHealth();
-    const services: AppServices = { apiKeys, inference, metering, moderation };
+    // One PlanService per process, shared with the limits when they are on, so admin changes apply at once here.
+    const plans = limits?.plans ?? new PlanService({ repository: new SqlPlanRepository(database.db), audit, clock: systemClock, defaultPlanId: config.limits.defaultPlanId });
+    await plans.ensureDefaultPlans();
+    const usageReports = new UsageReportService({ repository: new SqlUsageRepository(database.db) });
+    const adminAccess = new AdminAccessPolicy({ instanceOwnerId: owner.id });
+    const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess };
 
     let isReady = true;
     const inflight = new InflightRequests();
@@ -164,6 +180,8 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     embeddingsRoute(fastify, context);
     moderationsRoute(fastify, context);
     apiKeysRoute(fastify, context);
+    usageRoute(fastify, context);
+    plansAdminRoute(fastify, context);
     await fastify.ready();
 
     let closing: Promise<void> | undefined;
@@ -183,7 +201,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
         for (const release of releasers.reverse()) await release();
       })());
 
-    return { fastify, services, config, owner, close };
+    return { fastify, services, config, owner, limits, close };
   } catch (error) {
     for (const release of releasers.reverse()) await release().catch(() => {});
     throw error;

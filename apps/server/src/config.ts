@@ -104,6 +104,20 @@ export const configSchema = z.object({
     })
     .prefault({}),
   apiKeys: z.object({ cacheTtlMs: z.number().int().min(0).default(1000) }).prefault({}),
+  /** Plans, quotas and rate limits (API-5, API-6, BIL-1). */
+  limits: z
+    .object({
+      isEnabled: z.boolean().default(true),
+      /** Plan of owners without an assignment. */
+      defaultPlanId: z.string().min(1).default('free'),
+      /** Plan the instance owner is put on at first start (when it has none). */
+      ownerPlanId: z.string().min(1).default('enterprise'),
+      /** With Redis: refuse (503) or fall back to per-node limits when Redis fails; recovers by itself. */
+      redisFailurePolicy: z.enum(['fail_closed', 'fail_open_local']).default('fail_open_local'),
+      /** A Redis call slower than this counts as a failure (generous: a busy node must not look like a dead Redis). */
+      redisCommandTimeoutMs: z.number().int().positive().default(250),
+    })
+    .prefault({}),
   /** Acceptable-use checks (AUP-1, AUP-2): the policy is validated by core's `parseModerationPolicy`. */
   moderation: z
     .object({

@@ -4,3 +4,4 @@ export * from './config.js';
 export * from './admin-context.js';
 export * from './engines.js';
 export { toApiKeyBody } from './routes/account/api-keys.route.js';
+export { toPlanAssignmentBody, toPlanBody, toPlanDefinition } from './routes/admin/plan-mapping.js';

@@ -5,3 +5,5 @@ export * from './openai/models.schema.js';
 export * from './openai/error.schema.js';
 export * from './account/api-keys.schema.js';
 export * from './openai/moderations.schema.js';
+export * from './account/usage.schema.js';
+export * from './admin/plans.schema.js';

@@ -15,3 +15,4 @@ export * from './audit/index.js';
 export * from './privacy/data-inventory.js';
 export * from './limits/index.js';
 export * from './plans/index.js';
+export * from './usage-reports/index.js';

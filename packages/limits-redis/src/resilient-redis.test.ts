@@ -1,7 +1,7 @@
 import { InMemoryRateLimitStore, RateLimiter, ResilientRateLimitStore, unlimitedRateLimits, type RateLimitFailurePolicy, type RateLimitStoreStateChange } from '@charter/core';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, startRedisServer, type RedisServerProcess } from './__fixtures__/redis-server-process.js';
+import { freePort, startRedisServer, type RedisServerProcess } from '@charter/testing';
 import { RedisRateLimitStore } from './redis-rate-limit-store.js';
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {

@@ -94,6 +94,15 @@ describe.each(testDialects)('SqlPlanRepository on %s', (dialect) => {
     expect(await plans.findAssignment(alice)).toBeUndefined();
   });
 
+  it('BIL-1 unassign with a plan id removes the assignment only when the owner is on that plan', async () => {
+    await plans.insert(buildPlan());
+    await plans.assign(buildAssignment());
+    expect(await plans.unassign(alice, { planId: 'other' })).toBe(false);
+    expect(await plans.findAssignment(alice)).toBeDefined();
+    expect(await plans.unassign(alice, { planId: 'team' })).toBe(true);
+    expect(await plans.findAssignment(alice)).toBeUndefined();
+  });
+
   it('BIL-1 a plan with owners on it cannot be deleted; an unused one can', async () => {
     await plans.insert(buildPlan());
     await plans.assign(buildAssignment());

@@ -95,12 +95,10 @@ export class SqlPlanRepository implements PlanRepository {
     }
   }
 
-  async unassign(owner: BillingOwner): Promise<boolean> {
-    const result = await this.#db
-      .deleteFrom('plan_assignments')
-      .where('owner_type', '=', owner.ownerType)
-      .where('owner_id', '=', owner.ownerId)
-      .executeTakeFirst();
+  async unassign(owner: BillingOwner, options: { planId?: string } = {}): Promise<boolean> {
+    let deletion = this.#db.deleteFrom('plan_assignments').where('owner_type', '=', owner.ownerType).where('owner_id', '=', owner.ownerId);
+    if (options.planId !== undefined) deletion = deletion.where('plan_id', '=', options.planId);
+    const result = await deletion.executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
 

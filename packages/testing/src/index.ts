@@ -4,3 +4,4 @@ export { countFakeTokens, startFakeUpstream } from './fake-upstream.js';
 export type { FakeChatFixture, FakeUpstream, FakeUpstreamOptions, FakeUpstreamRequest } from './fake-upstream.js';
 export { describeEngineContract } from './engine-contract-suite.js';
 export type { EngineContractOptions, EngineContractSubject } from './engine-contract-suite.js';
+export { freePort, startRedisServer, type RedisServerProcess } from './redis-server-process.js';

@@ -1,7 +1,8 @@
-import { CharterError, type CharterErrorCode } from '@charter/core';
+import { CharterError, type CharterErrorCode, RateLimitExceededError } from '@charter/core';
 import type { ErrorResponseBody } from '@charter/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { definedHeaders } from './header-values.js';
 import type { ServerMetrics } from './metrics.js';
 
 /** How each domain code reaches the client: HTTP status and OpenAI error `type`. */
@@ -70,6 +71,7 @@ export function registerErrorHandler(app: FastifyInstance, metrics: ServerMetric
     const { status, body, isUnexpected } = toErrorResponse(error);
     if (isUnexpected) request.log.error({ err: error }, 'unexpected error');
     metrics.observeError(body.error.code ?? body.error.type);
+    if (error instanceof RateLimitExceededError) void reply.headers(definedHeaders(error.headers));
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -24,6 +24,8 @@ export class ServerMetrics {
   readonly #tokens = new Counter({ name: 'charter_tokens_total', help: 'Tokens processed, by model and kind.', labelNames: ['model', 'kind'], registers: [this.registry] });
   readonly #inferenceRequests = new Counter({ name: 'charter_inference_requests_total', help: 'Inference requests by model, endpoint and outcome.', labelNames: ['model', 'endpoint', 'status'], registers: [this.registry] });
   readonly #errors = new Counter({ name: 'charter_errors_total', help: 'Errors returned, by code.', labelNames: ['code'], registers: [this.registry] });
+  readonly rateLimitStoreDegraded = new Gauge({ name: 'charter_rate_limit_store_degraded', help: '1 while the shared rate-limit store (Redis) is failing and the failure policy applies.', registers: [this.registry] });
+  readonly quotaNotices = new Counter({ name: 'charter_quota_notices_total', help: 'Quota threshold notices recorded, by threshold.', labelNames: ['threshold'], registers: [this.registry] });
   readonly usageDropped = new Counter({ name: 'charter_usage_records_dropped_total', help: 'Usage records dropped after the write buffer overflowed.', registers: [this.registry] });
 
   constructor(inference: () => InferenceService | undefined) {

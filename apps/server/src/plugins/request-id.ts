@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -10,5 +10,5 @@ const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 export function generateRequestId(request: IncomingMessage): string {
   const supplied = request.headers['x-request-id'];
   if (typeof supplied === 'string' && acceptableRequestId.test(supplied)) return supplied;
-  return `req_${randomBytes(12).toString('hex')}`;
+  return `req_${randomUUID().replaceAll('-', '')}`;
 }

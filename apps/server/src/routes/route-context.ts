@@ -1,4 +1,5 @@
 import type { ApiKeyService, InferenceService, MeteringService, ModerationService } from '@charter/core';
+import type { AdminAccessPolicy, PlanService, UsageReportService } from '@charter/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerMetrics } from '../plugins/metrics.js';
 
@@ -8,6 +9,12 @@ export interface AppServices {
   inference: InferenceService;
   metering: MeteringService;
   moderation: ModerationService;
+  /** Plans and their assignments (BIL-1). */
+  plans: PlanService;
+  /** The usage API (API-6): reports and exports of the caller's metering records. */
+  usageReports: UsageReportService;
+  /** Who may administer the instance. */
+  adminAccess: AdminAccessPolicy;
 }
 
 /** What every route plugin is handed by `buildApp`. */

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 
-/** Endpoint families a key may be limited to. `api_keys` (key management) is never implied by "all". */
-export const apiKeyEndpointSchema = z.enum(['chat.completions', 'completions', 'embeddings', 'models', 'moderations', 'api_keys']);
+/**
+ * Endpoint families a key may be limited to. `api_keys` (key management), `usage` (the usage report) and
+ * `admin` (instance administration) are never implied by "all": a key must name them.
+ */
+export const apiKeyEndpointSchema = z.enum(['chat.completions', 'completions', 'embeddings', 'models', 'moderations', 'api_keys', 'usage', 'admin']);
 
 export const apiKeyScopesSchema = z.object({
   /** Public model names the key may use; omitted or null for all. */
   models: z.array(z.string().min(1)).min(1).nullish(),
-  /** Endpoint families the key may call; omitted or null for all inference endpoints. */
+  /** Endpoint families the key may call; omitted or null for all inference endpoints (not `api_keys`, `usage`, `admin`). */
   endpoints: z.array(apiKeyEndpointSchema).min(1).nullish(),
 });
 

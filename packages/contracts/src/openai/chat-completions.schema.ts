@@ -63,26 +63,42 @@ export const stopSchema = z.union([z.string(), z.array(z.string()).max(4)]).null
 
 export const streamOptionsSchema = z.object({ include_usage: z.boolean().optional() }).nullish();
 
-/** `POST /v1/chat/completions` request body. Unknown fields are ignored, as SDKs send extras. */
-export const chatCompletionRequestSchema = z.object({
+/** Generation fields chat and legacy completions share, with OpenAI's ranges. */
+export const sharedGenerationFields = {
   model: z.string().min(1),
-  messages: z.array(chatMessageSchema).min(1),
   stream: z.boolean().nullish(),
   stream_options: streamOptionsSchema,
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   max_tokens: z.number().int().min(1).nullish(),
-  max_completion_tokens: z.number().int().min(1).nullish(),
   n: z.literal(1, { message: 'Only n=1 is supported.' }).nullish(),
   stop: stopSchema,
   seed: z.number().int().nullish(),
   presence_penalty: z.number().min(-2).max(2).nullish(),
   frequency_penalty: z.number().min(-2).max(2).nullish(),
+  user: z.string().max(256).optional(),
+};
+
+/** The fields of a response envelope that every completion object and chunk carries. */
+export function completionEnvelopeFields<Kind extends string>(object: Kind) {
+  return {
+    id: z.string(),
+    object: z.literal(object),
+    created: z.number().int(),
+    model: z.string(),
+    system_fingerprint: z.string().nullable(),
+  };
+}
+
+/** `POST /v1/chat/completions` request body. Unknown fields are ignored, as SDKs send extras. */
+export const chatCompletionRequestSchema = z.object({
+  ...sharedGenerationFields,
+  messages: z.array(chatMessageSchema).min(1),
+  max_completion_tokens: z.number().int().min(1).nullish(),
   tools: z.array(toolSchema).max(128).optional(),
   tool_choice: toolChoiceSchema.optional(),
   parallel_tool_calls: z.boolean().optional(),
   response_format: responseFormatSchema.optional(),
-  user: z.string().max(256).optional(),
   logprobs: z.literal(false, { message: 'logprobs are not supported.' }).nullish(),
 });
 export type ChatCompletionRequestBody = z.infer<typeof chatCompletionRequestSchema>;
@@ -95,11 +111,7 @@ const usageSchema = z.object({
 
 /** `POST /v1/chat/completions` response (non-streaming). */
 export const chatCompletionResponseSchema = z.object({
-  id: z.string(),
-  object: z.literal('chat.completion'),
-  created: z.number().int(),
-  model: z.string(),
-  system_fingerprint: z.string().nullable(),
+  ...completionEnvelopeFields('chat.completion'),
   choices: z.array(
     z.object({
       index: z.number().int(),
@@ -121,11 +133,7 @@ export type ChatCompletionResponseBody = z.infer<typeof chatCompletionResponseSc
 
 /** One `chat.completion.chunk` event of a stream. */
 export const chatCompletionChunkSchema = z.object({
-  id: z.string(),
-  object: z.literal('chat.completion.chunk'),
-  created: z.number().int(),
-  model: z.string(),
-  system_fingerprint: z.string().nullable(),
+  ...completionEnvelopeFields('chat.completion.chunk'),
   choices: z.array(
     z.object({
       index: z.number().int(),

@@ -21,16 +21,22 @@ export interface ApiScopes {
 }
 
 /** Endpoint families a key can be scoped to. */
-export const apiEndpoints = ['chat.completions', 'completions', 'embeddings', 'models', 'moderations', 'api_keys'] as const;
+export const apiEndpoints = ['chat.completions', 'completions', 'embeddings', 'models', 'moderations', 'api_keys', 'usage', 'admin'] as const;
 /** One endpoint family. */
 export type ApiEndpoint = (typeof apiEndpoints)[number];
 
 /**
- * Whether a credential may call an endpoint family. Key management is a privilege a key must name
- * explicitly, so a leaked inference key cannot mint more keys.
+ * Endpoint families a credential may call only when its scopes name them: key management, the usage report
+ * and instance administration. An unrestricted (`null`) endpoint list means "all inference endpoints".
+ */
+export const explicitOnlyApiEndpoints: readonly ApiEndpoint[] = ['api_keys', 'usage', 'admin'];
+
+/**
+ * Whether a credential may call an endpoint family. Privileged families must be named explicitly, so a
+ * leaked inference key can neither mint more keys, read the owner's usage nor change plans.
  */
 export function canCallEndpoint(scopes: ApiScopes, endpoint: ApiEndpoint): boolean {
-  if (scopes.endpoints === null) return endpoint !== 'api_keys';
+  if (scopes.endpoints === null) return !explicitOnlyApiEndpoints.includes(endpoint);
   return scopes.endpoints.includes(endpoint);
 }
 

@@ -1,5 +1,13 @@
 /** Security and staff actions recorded in the audit log (ADM-4). Extended as capabilities arrive. */
-export type AuditAction = 'api_key.created' | 'api_key.revoked' | 'api_key.rotated';
+export type AuditAction =
+  | 'api_key.created'
+  | 'api_key.revoked'
+  | 'api_key.rotated'
+  | 'plan.created'
+  | 'plan.updated'
+  | 'plan.deleted'
+  | 'plan.assigned'
+  | 'plan.unassigned';
 
 /** Who did it, and through which door. */
 export interface AuditActor {

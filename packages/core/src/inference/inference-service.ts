@@ -14,6 +14,8 @@ import type { UsageRecord } from '../metering/usage-record.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
+import type { Admission, AdmissionControl } from '../limits/admission-control.js';
+import type { RateLimitHeaderValues } from '../limits/rate-limit-headers.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
 import type { OutputGuard } from '../moderation/output-guard.js';
 import { RequestCancelledError, toCharterError } from './inference-errors.js';
@@ -40,6 +42,8 @@ export interface Generation extends AsyncIterable<GenerationEvent> {
   readonly model: string;
   /** Notices to show with the answer, e.g. that it is not professional advice (AUP-10). */
   readonly notices: readonly string[];
+  /** OpenAI's `x-ratelimit-*` values for the response (empty when limits are off). */
+  readonly rateLimitHeaders: RateLimitHeaderValues;
 }
 
 /** A public model with its current availability. */
@@ -63,7 +67,15 @@ export interface InferenceServiceOptions {
   onUsage?: (record: UsageRecord) => void;
   /** Acceptable-use checks on inputs and streamed outputs (AUP-2); none when moderation is off. */
   moderation?: ModerationService;
+  /** Plans, quotas and rate limits (API-5, API-6, AUP-9); none when limits are off. */
+  admission?: AdmissionControl;
 }
+
+/**
+ * Output tokens reserved against tokens-per-minute when a request names no maximum and the prompt could not
+ * be counted; the reservation is settled to the real count afterwards.
+ */
+const defaultOutputReservation = 4096;
 
 /**
  * The inference use cases (API-1, API-2, API-7, BIL-3): authorise the model, check the context window
@@ -78,6 +90,7 @@ export class InferenceService {
   readonly #random: RandomSource;
   readonly #onUsage: (record: UsageRecord) => void;
   readonly #moderation: ModerationService | undefined;
+  readonly #admission: AdmissionControl | undefined;
   readonly #health = new Map<InferenceEngine, EngineHealth>();
   readonly #healthTimer: NodeJS.Timeout;
 
@@ -89,6 +102,7 @@ export class InferenceService {
     this.#random = options.random ?? Math.random;
     this.#onUsage = options.onUsage ?? (() => {});
     this.#moderation = options.moderation;
+    this.#admission = options.admission;
     this.#healthTimer = setInterval(() => void this.refreshHealth(), options.healthRefreshMs ?? 5000);
     this.#healthTimer.unref();
   }
@@ -133,6 +147,7 @@ export class InferenceService {
       const checked = verdict ? { ...input, messages: verdict.messages } : input;
       return {
         notices: verdict?.notices ?? [],
+        estimatePromptTokens: () => estimateTokens(checked.messages.reduce((sum, message) => sum + (message.content?.length ?? 0), 0)),
         count: (target) => target.engine.countChatTokens({ ...checked, model: target.engineModel }),
         stream: (target, maxTokens) => target.engine.streamChat({ ...checked, model: target.engineModel, maxTokens }, { signal: context.signal, isStreamed: context.isStreamed }),
       };
@@ -146,6 +161,7 @@ export class InferenceService {
       const checked = verdict ? { ...input, prompt: verdict.prompt } : input;
       return {
         notices: verdict?.notices ?? [],
+        estimatePromptTokens: () => estimateTokens(checked.prompt.length),
         count: (target) => target.engine.countTextTokens(target.engineModel, checked.prompt),
         stream: (target, maxTokens) =>
           target.engine.streamTextCompletion({ ...checked, model: target.engineModel, maxTokens }, { signal: context.signal, isStreamed: context.isStreamed }),
@@ -154,17 +170,21 @@ export class InferenceService {
   }
 
   /** Embed texts with a public model. */
-  async embed(model: string, inputs: string[], dimensions: number | undefined, context: RequestContext): Promise<EmbeddingResult> {
+  async embed(model: string, inputs: string[], dimensions: number | undefined, context: RequestContext): Promise<EmbeddingResult & { rateLimitHeaders: RateLimitHeaderValues }> {
     const meter = this.#startMeter('embeddings', model, context);
     try {
       const route = this.#resolve(context.principal, 'embeddings', model);
+      const plan = await this.#admission?.planFor(context.principal, model);
+      if (plan && this.#admission) {
+        meter.admission = await this.#admission.admit(context.principal, plan, estimateTokens(inputs.reduce((sum, input) => sum + input.length, 0)));
+      }
       const result = await this.#withFallback(route, context, (target) => {
         meter.engineId = target.engine.id;
         return target.engine.embed({ model: target.engineModel, inputs, dimensions }, { signal: context.signal });
       });
       meter.promptTokens = result.usage.promptTokens;
       this.#finishMeter(meter, context, undefined);
-      return result;
+      return { ...result, rateLimitHeaders: meter.admission?.headers ?? {} };
     } catch (error) {
       const charterError = toCharterError(error, model, context.signal);
       this.#finishMeter(meter, context, charterError);
@@ -184,6 +204,7 @@ export class InferenceService {
     context: RequestContext,
     prepare: () => Promise<{
       notices: string[];
+      estimatePromptTokens: () => number;
       count: (target: RouteTarget) => Promise<number | undefined>;
       stream: (target: RouteTarget, maxTokens: number | undefined) => AsyncIterable<GenerationEvent>;
     }>,
@@ -191,6 +212,7 @@ export class InferenceService {
     const meter = this.#startMeter(endpoint, model, context);
     try {
       const route = this.#resolve(context.principal, endpoint, model);
+      const plan = await this.#admission?.planFor(context.principal, model);
       // Input moderation runs after authorisation and before any token counting or engine work.
       const calls = await prepare();
       const targets = this.#order(route);
@@ -204,9 +226,13 @@ export class InferenceService {
         }
         maxTokens ??= route.contextWindow - promptTokens;
       }
+      if (plan && this.#admission) {
+        const tokenCost = (promptTokens ?? calls.estimatePromptTokens()) + (maxTokens ?? Math.min(route.contextWindow, defaultOutputReservation));
+        meter.admission = await this.#admission.admit(context.principal, plan, tokenCost);
+      }
       const { first, iterator } = await this.#firstEventWithFallback(targets, context, meter, (target) => calls.stream(target, maxTokens));
       const guard = this.#moderation?.createOutputGuard(context);
-      return { model, notices: calls.notices, [Symbol.asyncIterator]: () => this.#meteredEvents(first, iterator, meter, context, guard) };
+      return { model, notices: calls.notices, rateLimitHeaders: meter.admission?.headers ?? {}, [Symbol.asyncIterator]: () => this.#meteredEvents(first, iterator, meter, context, guard) };
     } catch (error) {
       const charterError = toCharterError(error, model, context.signal);
       this.#finishMeter(meter, context, charterError);
@@ -257,7 +283,9 @@ export class InferenceService {
     context: RequestContext,
     guard: OutputGuard | undefined,
   ): AsyncGenerator<GenerationEvent> {
-    let failure: CharterError | undefined = new RequestCancelledError();
+    // Until the stream ends one way or the other, leaving it counts as a cancellation (built lazily: an
+    // Error captures a stack trace, too costly to make on every request).
+    let failure: CharterError | 'cancelled' | undefined = 'cancelled';
     let result = first;
     try {
       while (!result.done) {
@@ -300,7 +328,7 @@ export class InferenceService {
         meter.completionTokens = Math.max(meter.completionTokens, meter.deltaCount);
         void iterator.return?.();
       }
-      this.#finishMeter(meter, context, failure);
+      this.#finishMeter(meter, context, failure === 'cancelled' ? new RequestCancelledError() : failure);
     }
   }
 
@@ -311,11 +339,17 @@ export class InferenceService {
   }
 
   #startMeter(endpoint: ApiEndpoint, model: string, context: RequestContext): Meter {
-    return { endpoint, model, engineId: null, promptTokens: 0, completionTokens: 0, deltaCount: 0, startedAtMs: performance.now(), firstTokenAtMs: undefined };
+    return { endpoint, model, engineId: null, promptTokens: 0, completionTokens: 0, deltaCount: 0, startedAtMs: performance.now(), firstTokenAtMs: undefined, admission: undefined };
   }
 
   #finishMeter(meter: Meter, context: RequestContext, error: CharterError | undefined): void {
     const now = performance.now();
+    if (meter.admission) {
+      const usedTokens = meter.promptTokens + meter.completionTokens;
+      // A request that failed before the engine used anything gives its whole reservation back.
+      if (error !== undefined && meter.firstTokenAtMs === undefined && meter.completionTokens === 0) this.#admission?.release(meter.admission);
+      else this.#admission?.settle(meter.admission, usedTokens);
+    }
     const record: UsageRecord = {
       id: newId('usage'),
       requestId: context.requestId,
@@ -374,6 +408,12 @@ interface Meter {
   deltaCount: number;
   startedAtMs: number;
   firstTokenAtMs: number | undefined;
+  admission: Admission | undefined;
+}
+
+/** A prompt's tokens guessed from its length (about four characters a token) when no tokenizer is at hand. */
+function estimateTokens(characters: number): number {
+  return Math.ceil(characters / 4);
 }
 
 function isRetryable(error: unknown): boolean {

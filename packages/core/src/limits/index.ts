@@ -15,3 +15,4 @@ export * from './quota-usage-store.js';
 export * from './quota-notice-sink.js';
 export * from './quota-errors.js';
 export * from './quota-service.js';
+export * from './admission-control.js';

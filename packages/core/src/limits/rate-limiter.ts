@@ -105,9 +105,10 @@ export class RateLimiter {
 
   /**
    * The request finished having used `actualTokens` (prompt + completion): unused tokens go back to the token
-   * windows (more than reserved are charged), concurrency slots are freed. Idempotent; never throws.
+   * windows (more than reserved are charged), concurrency slots are freed. Idempotent. Store failures are
+   * logged, not thrown: settlement runs after the response and must not fail it.
    */
-  settle(reservation: Reservation, actualTokens: number): Promise<void> {
+  async settle(reservation: Reservation, actualTokens: number): Promise<void> {
     assertCost(actualTokens, 'actualTokens');
     return this.#finish(reservation, reservation.tokenCost - actualTokens);
   }

@@ -168,7 +168,10 @@ export class ResilientRateLimitStore implements RateLimitStore {
 
   #withTimeout<T>(promise: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new StoreTimeoutError(this.#commandTimeoutMs)), this.#commandTimeoutMs);
+      // Timers run before I/O callbacks in Node's loop: when this process itself was busy past the deadline,
+      // an answer that did arrive in time would lose to the timer. setImmediate lets pending I/O go first, so
+      // only a store that really did not answer counts as a failure.
+      const timer = setTimeout(() => setImmediate(() => reject(new StoreTimeoutError(this.#commandTimeoutMs))), this.#commandTimeoutMs);
       promise.then(
         (value) => {
           clearTimeout(timer);

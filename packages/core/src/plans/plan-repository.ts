@@ -16,8 +16,8 @@ export interface PlanRepository {
   list(): Promise<Plan[]>;
   /** Put an owner on a plan, replacing any earlier assignment; throws `not_found` for an unknown plan. */
   assign(assignment: PlanAssignment): Promise<void>;
-  /** Take an owner off its plan (back to the default); false when it had none. */
-  unassign(owner: BillingOwner): Promise<boolean>;
+  /** Take an owner off its plan (back to the default); with `planId`, only when it is on that plan. False when nothing was removed. */
+  unassign(owner: BillingOwner, options?: { planId?: string }): Promise<boolean>;
   /** An owner's assignment with its plan, or undefined when the owner has none. */
   findAssignment(owner: BillingOwner): Promise<{ assignment: PlanAssignment; plan: Plan } | undefined>;
   /** Assignments, optionally of one plan, ordered by owner. */

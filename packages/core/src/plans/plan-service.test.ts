@@ -1,7 +1,8 @@
-import { SqlPlanRepository } from '@charter/storage';
+import { SqlAuditLog, SqlPlanRepository } from '@charter/storage';
 import { createTestDatabase, type TestDatabase } from '@charter/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../accounts/principal.js';
+import { verifyAuditChain } from '../audit/audit-chain.js';
 import { defaultPlanDefinitions } from './default-plans.js';
 import type { PlanDefinition } from './plan.js';
 import { PlanService, type PlanChange } from './plan-service.js';
@@ -32,14 +33,20 @@ describe('PlanService on SQLite', () => {
     database = await createTestDatabase('sqlite');
     nowMs = Date.UTC(2025, 0, 15);
     changes = [];
-    plans = new PlanService({ repository: new SqlPlanRepository(database.db), clock: () => new Date(nowMs), cacheTtlMs: 60_000, onChange: (change) => void changes.push(change) });
+    plans = new PlanService({
+      repository: new SqlPlanRepository(database.db),
+      audit: new SqlAuditLog(database.db, database.dialect),
+      clock: () => new Date(nowMs),
+      cacheTtlMs: 60_000,
+      onChange: (change) => void changes.push(change),
+    });
   });
   afterEach(() => database.close());
 
   it('BIL-1 ensureDefaultPlans creates the five plans once and never overwrites an operator edit', async () => {
     expect(await plans.ensureDefaultPlans()).toEqual(['annual', 'enterprise', 'free', 'monthly', 'pay_as_you_go']);
     await plans.update('free', { limits: { ...defaultPlanDefinitions[0]!.limits, requestsPerMinute: 3 } });
-    const again = new PlanService({ repository: new SqlPlanRepository(database.db), clock: () => new Date(nowMs) });
+    const again = new PlanService({ repository: new SqlPlanRepository(database.db), audit: new SqlAuditLog(database.db, database.dialect), clock: () => new Date(nowMs) });
     expect(await Promise.all([again.ensureDefaultPlans(), plans.ensureDefaultPlans()])).toEqual([[], []]);
     expect((await plans.get('free')).limits.requestsPerMinute).toBe(3);
     expect((await plans.list()).map((plan) => plan.id)).toEqual(['annual', 'enterprise', 'free', 'monthly', 'pay_as_you_go']);
@@ -140,5 +147,57 @@ describe('PlanService on SQLite', () => {
     const onTeam = await plans.effectivePlan(alice);
     expect(() => plans.authorizeUse(onTeam, { model: 'small-model', isCommercialUse: true })).not.toThrow();
     expect(() => plans.authorizeUse(onTeam, { model: 'large-model' })).toThrow(expect.objectContaining({ code: 'model_not_found', param: 'model' }));
+  });
+
+  it('BIL-1 update merges limits and flags field by field and replaces quota and models as a whole', async () => {
+    await plans.create(team);
+    const updated = await plans.update('team', { limits: { requestsPerMinute: 7 }, flags: {}, allowedModels: null, quota: null });
+    expect(updated).toMatchObject({ limits: { ...team.limits, requestsPerMinute: 7 }, flags: team.flags, allowedModels: null, quota: null, name: 'Team' });
+    const unchanged = await plans.update('team', { limits: { requestsPerMinute: undefined } });
+    expect(unchanged.limits.requestsPerMinute).toBe(7);
+    await expect(plans.update('team', { limits: { requestsPerMinute: 0 } })).rejects.toMatchObject({ param: 'limits.requests_per_minute' });
+  });
+
+  it('BIL-1 unassign with a plan id removes the owner only from that plan', async () => {
+    await plans.ensureDefaultPlans();
+    await plans.create(team);
+    await plans.assign({ owner: alice, planId: 'team' });
+    expect(await plans.unassign(alice, undefined, { planId: 'monthly' })).toBe(false);
+    expect((await plans.effectivePlan(alice)).planId).toBe('team');
+    expect(await plans.unassign(alice, undefined, { planId: 'team' })).toBe(true);
+    expect(changes.at(-1)).toMatchObject({ action: 'plan.unassigned', planId: 'team', owner: alice });
+    await expect(plans.listAssignments('nope')).rejects.toMatchObject({ code: 'not_found' });
+    expect(await plans.listAssignments('team')).toEqual([]);
+  });
+
+  it('BIL-1 ADM-4 every change to plans and assignments is audited with its actor in an intact chain', async () => {
+    const actor = { userId: 'user_owner', apiKeyId: 'key_admin', requestId: 'req_1', via: 'api' as const };
+    await plans.ensureDefaultPlans();
+    await plans.create(team, actor);
+    await plans.update('team', { name: 'Team 2' }, actor);
+    await plans.assign({ owner: alice, planId: 'team', billingTimeZone: 'Europe/Berlin' }, actor);
+    await plans.unassign(alice, actor);
+    await plans.delete('team', actor);
+    // Failed changes leave no trace.
+    await expect(plans.create({ ...team, id: 'Bad Id' }, actor)).rejects.toThrow();
+    await expect(plans.delete('free', actor)).rejects.toThrow();
+    const events = await new SqlAuditLog(database.db, database.dialect).list({ afterSequence: 0, limit: 100 });
+    expect(verifyAuditChain(events)).toEqual({ isIntact: true, brokenAtSequence: null });
+    expect(events.map((event) => [event.action, event.targetId])).toEqual([
+      ['plan.created', 'annual'],
+      ['plan.created', 'enterprise'],
+      ['plan.created', 'free'],
+      ['plan.created', 'monthly'],
+      ['plan.created', 'pay_as_you_go'],
+      ['plan.created', 'team'],
+      ['plan.updated', 'team'],
+      ['plan.assigned', 'team'],
+      ['plan.unassigned', 'team'],
+      ['plan.deleted', 'team'],
+    ]);
+    expect(events[0]!.actor.via).toBe('system');
+    expect(events.slice(5).every((event) => event.actor.userId === 'user_owner' && event.actor.requestId === 'req_1')).toBe(true);
+    expect(events[6]!.details).toEqual({ changedFields: 'name' });
+    expect(events[7]!.details).toEqual({ ownerType: 'user', ownerId: 'user_alice', billingTimeZone: 'Europe/Berlin', hasOverrides: false });
   });
 });

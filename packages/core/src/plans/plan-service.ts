@@ -1,9 +1,12 @@
 import type { Principal } from '../accounts/principal.js';
+import type { AuditActor } from '../audit/audit-event.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import { CharterError, ModelNotFoundError, NotFoundError, PermissionDeniedError } from '../errors.js';
 import { type BillingOwner, billingOwnerKey, billingOwnerOf } from '../limits/billing-owner.js';
+import type { RateLimits } from '../limits/rate-limits.js';
 import type { Clock } from '../shared/clock.js';
 import { defaultPlanDefinitions } from './default-plans.js';
-import { defaultBillingTimeZone, effectivePlanOf, type EffectivePlan, type Plan, type PlanAssignment, type PlanDefinition, type PlanOverrides } from './plan.js';
+import { defaultBillingTimeZone, effectivePlanOf, type EffectivePlan, type Plan, type PlanAssignment, type PlanDefinition, type PlanFlags, type PlanOverrides } from './plan.js';
 import { PlanInUseError } from './plan-errors.js';
 import type { PlanRepository } from './plan-repository.js';
 import { validateBillingTimeZone, validateOverrides, validatePlanDefinition } from './plan-validation.js';
@@ -13,8 +16,26 @@ export type PlanChange =
   | { action: 'plan.created' | 'plan.updated' | 'plan.deleted'; planId: string; occurredAt: Date }
   | { action: 'plan.assigned' | 'plan.unassigned'; planId: string | null; owner: BillingOwner; occurredAt: Date };
 
+/**
+ * Changes to a plan (PATCH semantics): fields left out keep their value; `limits` and `flags` are merged
+ * field by field; `quota` and `allowedModels` are replaced as a whole (null removes them).
+ */
+export interface PlanChanges {
+  name?: string;
+  kind?: PlanDefinition['kind'];
+  limits?: Partial<RateLimits>;
+  quota?: PlanDefinition['quota'];
+  allowedModels?: string[] | null;
+  flags?: Partial<PlanFlags>;
+}
+
+/** The actor of changes made by the system itself (default plans at start, or callers that name nobody). */
+export const systemPlanActor: AuditActor = { userId: null, apiKeyId: null, requestId: null, via: 'system' };
+
 export interface PlanServiceOptions {
   repository: PlanRepository;
+  /** Every change to plans and assignments is appended here (ADM-4). */
+  audit: AuditLog;
   clock: Clock;
   /** The plan of owners without an assignment (default `free`). */
   defaultPlanId?: string;
@@ -23,7 +44,7 @@ export interface PlanServiceOptions {
    * apply at once; those made on another node within this time.
    */
   cacheTtlMs?: number;
-  /** Called after every change (wire it to the audit log). */
+  /** Called after every change, after it was audited (caches on other nodes, metrics). */
   onChange?: (change: PlanChange) => void | Promise<void>;
 }
 
@@ -37,6 +58,7 @@ const maxCachedOwners = 50_000;
 /** Use cases of plans (BIL-1, AUP-9): edit plans, assign them, and resolve the terms that apply to an owner. */
 export class PlanService {
   readonly #repository: PlanRepository;
+  readonly #audit: AuditLog;
   readonly #clock: Clock;
   readonly #defaultPlanId: string;
   readonly #cacheTtlMs: number;
@@ -45,6 +67,7 @@ export class PlanService {
 
   constructor(options: PlanServiceOptions) {
     this.#repository = options.repository;
+    this.#audit = options.audit;
     this.#clock = options.clock;
     this.#defaultPlanId = options.defaultPlanId ?? 'free';
     this.#cacheTtlMs = options.cacheTtlMs ?? 1000;
@@ -59,24 +82,39 @@ export class PlanService {
   /** Create the default plans that do not exist yet (idempotent, safe on concurrent starts); returns the ids created. */
   async ensureDefaultPlans(): Promise<string[]> {
     const now = this.#clock();
-    const created = await this.#repository.insertMissing(defaultPlanDefinitions.map((definition) => ({ ...definition, createdAt: now, updatedAt: now })));
-    for (const planId of created) await this.#onChange({ action: 'plan.created', planId, occurredAt: now });
+    const definitions = new Map(defaultPlanDefinitions.map((definition) => [definition.id, definition]));
+    const created = await this.#repository.insertMissing([...definitions.values()].map((definition) => ({ ...definition, createdAt: now, updatedAt: now })));
+    // insertMissing reports only the rows this call inserted, so concurrent starts audit each plan once.
+    for (const planId of created) {
+      const definition = definitions.get(planId);
+      await this.#audit.append({ action: 'plan.created', actor: systemPlanActor, targetType: 'plan', targetId: planId, details: { name: definition?.name ?? null, kind: definition?.kind ?? null }, occurredAt: now });
+      await this.#onChange({ action: 'plan.created', planId, occurredAt: now });
+    }
     return created;
   }
 
-  async create(definition: PlanDefinition): Promise<Plan> {
+  async create(definition: PlanDefinition, actor: AuditActor = systemPlanActor): Promise<Plan> {
     validatePlanDefinition(definition);
     const now = this.#clock();
     const plan: Plan = { ...copyDefinition(definition), createdAt: now, updatedAt: now };
     await this.#repository.insert(plan);
+    await this.#audit.append({ action: 'plan.created', actor, targetType: 'plan', targetId: plan.id, details: { name: plan.name, kind: plan.kind }, occurredAt: now });
     await this.#onChange({ action: 'plan.created', planId: plan.id, occurredAt: now });
     return plan;
   }
 
   /** Change a plan's fields; every owner on it gets the new terms (within `cacheTtlMs` on other nodes). */
-  async update(planId: string, changes: Partial<Omit<PlanDefinition, 'id'>>): Promise<Plan> {
+  async update(planId: string, changes: PlanChanges, actor: AuditActor = systemPlanActor): Promise<Plan> {
     const existing = await this.get(planId);
-    const definition: PlanDefinition = copyDefinition({ ...existing, ...changes, id: planId });
+    const definition: PlanDefinition = copyDefinition({
+      id: planId,
+      name: changes.name ?? existing.name,
+      kind: changes.kind ?? existing.kind,
+      limits: { ...existing.limits, ...definedFields(changes.limits ?? {}) },
+      quota: changes.quota === undefined ? existing.quota : changes.quota,
+      allowedModels: changes.allowedModels === undefined ? existing.allowedModels : changes.allowedModels,
+      flags: { ...existing.flags, ...definedFields(changes.flags ?? {}) },
+    });
     validatePlanDefinition(definition);
     if (definition.kind !== 'enterprise' && existing.kind === 'enterprise') {
       // Overrides are only meaningful on enterprise plans; refuse to strand them.
@@ -90,15 +128,23 @@ export class PlanService {
     const plan: Plan = { ...definition, createdAt: existing.createdAt, updatedAt: now };
     if (!(await this.#repository.update(plan))) throw new NotFoundError('Plan', 'plan_id');
     this.#cache.clear();
+    const changedFields = Object.entries(changes)
+      .filter(([, value]) => value !== undefined)
+      .map(([field]) => field)
+      .sort()
+      .join(',');
+    await this.#audit.append({ action: 'plan.updated', actor, targetType: 'plan', targetId: planId, details: { changedFields }, occurredAt: now });
     await this.#onChange({ action: 'plan.updated', planId, occurredAt: now });
     return plan;
   }
 
-  async delete(planId: string): Promise<void> {
+  async delete(planId: string, actor: AuditActor = systemPlanActor): Promise<void> {
     if (planId === this.#defaultPlanId) throw new PlanInUseError(planId, 'default');
     if (!(await this.#repository.delete(planId))) throw new NotFoundError('Plan', 'plan_id');
     this.#cache.clear();
-    await this.#onChange({ action: 'plan.deleted', planId, occurredAt: this.#clock() });
+    const now = this.#clock();
+    await this.#audit.append({ action: 'plan.deleted', actor, targetType: 'plan', targetId: planId, details: {}, occurredAt: now });
+    await this.#onChange({ action: 'plan.deleted', planId, occurredAt: now });
   }
 
   async get(planId: string): Promise<Plan> {
@@ -111,8 +157,17 @@ export class PlanService {
     return this.#repository.list();
   }
 
+  /** The owners on a plan, ordered by owner; not_found for an unknown plan. */
+  async listAssignments(planId: string, limit?: number): Promise<PlanAssignment[]> {
+    await this.get(planId);
+    return this.#repository.listAssignments({ planId, limit });
+  }
+
   /** Put an owner on a plan (replacing its current one), with enterprise overrides and a billing time zone. */
-  async assign(input: { owner: BillingOwner; planId: string; overrides?: PlanOverrides; billingTimeZone?: string }): Promise<PlanAssignment> {
+  async assign(
+    input: { owner: BillingOwner; planId: string; overrides?: PlanOverrides; billingTimeZone?: string },
+    actor: AuditActor = systemPlanActor,
+  ): Promise<PlanAssignment> {
     const plan = await this.get(input.planId);
     const overrides = input.overrides ?? {};
     validateOverrides(overrides, plan);
@@ -122,16 +177,34 @@ export class PlanService {
     const assignment: PlanAssignment = { ...input.owner, planId: plan.id, overrides: structuredClone(overrides), billingTimeZone, assignedAt: now };
     await this.#repository.assign(assignment);
     this.#cache.delete(billingOwnerKey(input.owner));
+    await this.#audit.append({
+      action: 'plan.assigned',
+      actor,
+      targetType: 'plan',
+      targetId: plan.id,
+      details: { ownerType: input.owner.ownerType, ownerId: input.owner.ownerId, billingTimeZone, hasOverrides: Object.keys(assignment.overrides).length > 0 },
+      occurredAt: now,
+    });
     await this.#onChange({ action: 'plan.assigned', planId: plan.id, owner: input.owner, occurredAt: now });
     return assignment;
   }
 
-  /** Take an owner off its plan; it falls back to the default plan. */
-  async unassign(owner: BillingOwner): Promise<boolean> {
-    const isRemoved = await this.#repository.unassign(owner);
+  /**
+   * Take an owner off its plan; it falls back to the default plan. With `planId`, only when the owner is on
+   * that plan. Returns false when there was nothing to remove.
+   */
+  async unassign(owner: BillingOwner, actor: AuditActor = systemPlanActor, options: { planId?: string } = {}): Promise<boolean> {
+    const found = await this.#repository.findAssignment(owner);
+    if (!found || (options.planId !== undefined && found.assignment.planId !== options.planId)) return false;
+    const planId = found.assignment.planId;
+    // Conditional on the plan read above, so the audit event names the plan that was actually left.
+    const isRemoved = await this.#repository.unassign(owner, { planId });
     this.#cache.delete(billingOwnerKey(owner));
-    if (isRemoved) await this.#onChange({ action: 'plan.unassigned', planId: null, owner, occurredAt: this.#clock() });
-    return isRemoved;
+    if (!isRemoved) return false;
+    const now = this.#clock();
+    await this.#audit.append({ action: 'plan.unassigned', actor, targetType: 'plan', targetId: planId, details: { ownerType: owner.ownerType, ownerId: owner.ownerId }, occurredAt: now });
+    await this.#onChange({ action: 'plan.unassigned', planId, owner, occurredAt: now });
+    return true;
   }
 
   /** The terms that apply to an owner now. Hot path: usually answered from the node's cache. */
@@ -173,6 +246,11 @@ export class PlanService {
     if (!fallback) throw new Error(`The default plan \`${this.#defaultPlanId}\` does not exist; run ensureDefaultPlans() or configure another.`);
     return effectivePlanOf(fallback, owner, undefined);
   }
+}
+
+// `{ requestsPerMinute: undefined }` from a partial body must not erase the stored value.
+function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
 
 // Callers keep their objects; stored plans never share arrays with them.

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { chatCompletionRequestSchema, chatCompletionResponseSchema, type ChatCompletionResponseBody, errorResponseSchema } from '@charter/contracts';
 import type { Generation } from '@charter/core';
 import type { FinishReason } from '@charter/engine-spec';
@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RouteContext } from '../route-context.js';
 import { toChatInput } from './chat-mapping.js';
+import { definedHeaders } from '../../plugins/header-values.js';
 import { streamEvents } from './stream-events.js';
 
 interface ToolCallAccumulator {
@@ -31,7 +32,7 @@ export function chatCompletionsRoute(app: FastifyInstance, context: RouteContext
     async (request, reply) => {
       const body = request.body;
       const lifecycle = context.requestSignal(reply);
-      const id = `chatcmpl-${randomBytes(12).toString('base64url')}`;
+      const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
       const created = Math.floor(Date.now() / 1000);
       try {
         const generation = await context.services.inference.startChat(toChatInput(body), {
@@ -60,6 +61,7 @@ export function chatCompletionsRoute(app: FastifyInstance, context: RouteContext
           });
           return reply;
         }
+        void reply.headers(definedHeaders(generation.rateLimitHeaders));
         return await collectChat(generation, id, created, body.model);
       } finally {
         lifecycle.dispose();

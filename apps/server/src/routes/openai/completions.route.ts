@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { completionRequestSchema, completionResponseSchema, type CompletionResponseBody, errorResponseSchema } from '@charter/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RouteContext } from '../route-context.js';
 import { usageJson } from './chat-completions.route.js';
 import { toTextCompletionInput } from './chat-mapping.js';
+import { definedHeaders } from '../../plugins/header-values.js';
 import { streamEvents } from './stream-events.js';
 
 /** Legacy `POST /v1/completions` (API-1). */
@@ -25,7 +26,7 @@ export function completionsRoute(app: FastifyInstance, context: RouteContext): v
       const body = request.body;
       const input = toTextCompletionInput(body);
       const lifecycle = context.requestSignal(reply);
-      const id = `cmpl-${randomBytes(12).toString('base64url')}`;
+      const id = `cmpl-${randomUUID().replaceAll('-', '')}`;
       const created = Math.floor(Date.now() / 1000);
       try {
         const generation = await context.services.inference.startTextCompletion(input, { requestId: request.id, principal: request.principal, signal: lifecycle.signal, isStreamed: body.stream === true });
@@ -44,6 +45,7 @@ export function completionsRoute(app: FastifyInstance, context: RouteContext): v
           });
           return reply;
         }
+        void reply.headers(definedHeaders(generation.rateLimitHeaders));
         let text = input.echo ? input.prompt : '';
         let finishReason: 'stop' | 'length' | 'content_filter' = 'stop';
         let usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };

@@ -2,6 +2,7 @@ import { embeddingRequestSchema, embeddingResponseSchema, type EmbeddingResponse
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RouteContext } from '../route-context.js';
+import { definedHeaders } from '../../plugins/header-values.js';
 
 /** `POST /v1/embeddings` (API-1), with float or base64 (little-endian float32, as OpenAI) encoding. */
 export function embeddingsRoute(app: FastifyInstance, context: RouteContext): void {
@@ -27,6 +28,7 @@ export function embeddingsRoute(app: FastifyInstance, context: RouteContext): vo
           principal: request.principal,
           signal: lifecycle.signal,
         });
+        void reply.headers(definedHeaders(result.rateLimitHeaders));
         return {
           object: 'list',
           data: result.vectors.map((vector, index) => ({

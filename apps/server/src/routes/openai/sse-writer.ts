@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 /** Writes Server-Sent Events with backpressure; the route owns what goes in them. */
 export class SseWriter {
   readonly #response: ServerResponse;
+  #isCorked = false;
 
   constructor(response: ServerResponse, headers: Record<string, string>) {
     this.#response = response;
@@ -22,6 +23,15 @@ export class SseWriter {
   /** Send one `data:` event (already-serialised JSON); waits when the client reads slowly. */
   async data(json: string): Promise<void> {
     if (this.isClosed) return;
+    // Events produced in one turn of the loop (one upstream read often carries many) go out in one write.
+    if (!this.#isCorked) {
+      this.#isCorked = true;
+      this.#response.cork();
+      setImmediate(() => {
+        this.#isCorked = false;
+        this.#response.uncork();
+      });
+    }
     if (!this.#response.write(`data: ${json}\n\n`)) {
       await new Promise<void>((resolve) => {
         const done = () => {

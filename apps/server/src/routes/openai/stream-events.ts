@@ -2,6 +2,7 @@ import type { Generation } from '@charter/core';
 import type { GenerationEvent } from '@charter/engine-spec';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorResponse } from '../../plugins/error-handler.js';
+import { definedHeaders } from '../../plugins/header-values.js';
 import type { RouteContext } from '../route-context.js';
 import { SseWriter } from './sse-writer.js';
 
@@ -18,7 +19,7 @@ export interface ChunkSerialisers {
  */
 export async function streamEvents(reply: FastifyReply, request: FastifyRequest, context: RouteContext, generation: Generation, serialisers: ChunkSerialisers): Promise<void> {
   reply.hijack();
-  const writer = new SseWriter(reply.raw, { 'x-request-id': request.id });
+  const writer = new SseWriter(reply.raw, { 'x-request-id': request.id, ...definedHeaders(generation.rateLimitHeaders) });
   let status = 200;
   try {
     if (serialisers.start) await writer.data(serialisers.start());
@@ -38,3 +39,4 @@ export async function streamEvents(reply: FastifyReply, request: FastifyRequest,
     context.observeStream(request, status);
   }
 }
+

@@ -1,0 +1,139 @@
+import { freePort, startRedisServer } from '@charter/testing';
+import { testDialects } from '@charter/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bearer, startTestApp, testActor, type TestApp } from './build-test-app.js';
+
+const tightPlan = (id: string, overrides: Record<string, unknown> = {}) => ({
+  id,
+  name: id,
+  kind: 'enterprise' as const,
+  limits: { requestsPerMinute: 3, requestsPerHour: 100, tokensPerMinute: 1_000_000, concurrentRequests: 10 },
+  quota: null,
+  allowedModels: null,
+  flags: { isNonCommercialOnly: false },
+  ...overrides,
+});
+
+async function onPlan(test: TestApp, plan: ReturnType<typeof tightPlan>): Promise<string> {
+  const plans = test.app.limits!.plans;
+  await plans.create(plan);
+  const user = { id: `user_${plan.id}`, email: null, displayName: plan.id, role: 'member' as const, createdAt: new Date() };
+  const { SqlUserRepository } = await import('@charter/storage');
+  await new SqlUserRepository(test.database.db).create(user);
+  await plans.assign({ owner: { ownerType: 'user', ownerId: user.id }, planId: plan.id });
+  return (await test.app.services.apiKeys.create(user.id, { name: 'limited' }, testActor)).secret;
+}
+
+const chat = (test: TestApp, key: string, content = 'hi') =>
+  test.app.fastify.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(key), payload: { model: 'fake-model', max_tokens: 10, messages: [{ role: 'user', content }] } });
+
+describe.each(testDialects)('plans and rate limits on %s', (dialect) => {
+  let test: TestApp | undefined;
+  afterEach(async () => {
+    await test?.close();
+    test = undefined;
+  });
+
+  it('API-5 sends x-ratelimit headers on every inference response and 429 with Retry-After when RPM is spent', async () => {
+    test = await startTestApp(dialect);
+    const key = await onPlan(test, tightPlan(`rpm_${dialect}`));
+    const statuses: number[] = [];
+    let lastOk: Record<string, unknown> = {};
+    for (let index = 0; index < 5; index++) {
+      const response = await chat(test, key);
+      statuses.push(response.statusCode);
+      if (response.statusCode === 200) lastOk = response.headers;
+      else {
+        expect(response.json().error).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error' });
+        expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        expect(response.headers['x-ratelimit-limit-requests']).toBe('3');
+        expect(response.headers['x-ratelimit-remaining-requests']).toBe('0');
+      }
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(lastOk['x-ratelimit-limit-requests']).toBe('3');
+    expect(lastOk['x-ratelimit-remaining-requests']).toBe('0');
+    expect(lastOk['x-ratelimit-limit-tokens']).toBe('1000000');
+    expect(String(lastOk['x-ratelimit-reset-requests'])).toMatch(/^\d+(\.\d+)?(ms|s)$|m/);
+    await test.app.services.metering.flush();
+    const rows = await test.app.services.metering.listByUser({ userId: `user_rpm_${dialect}`, from: new Date(0), to: new Date(Date.now() + 1000) });
+    expect(rows.filter((row) => row.errorCode === 'rate_limit_exceeded')).toHaveLength(2);
+  });
+
+  it('API-6 refuses with 429 insufficient_quota past a blocking quota; a billing plan keeps serving', async () => {
+    test = await startTestApp(dialect);
+    const blocked = await onPlan(test, tightPlan(`quota_block_${dialect}`, { limits: { requestsPerMinute: null, requestsPerHour: null, tokensPerMinute: null, concurrentRequests: null }, quota: { period: 'month', unit: 'tokens', amount: 30, overage: 'block' } }));
+    const billed = await onPlan(test, tightPlan(`quota_bill_${dialect}`, { limits: { requestsPerMinute: null, requestsPerHour: null, tokensPerMinute: null, concurrentRequests: null }, quota: { period: 'month', unit: 'tokens', amount: 30, overage: 'bill' } }));
+    const statuses = async (key: string) => {
+      const seen: number[] = [];
+      for (let index = 0; index < 6; index++) seen.push((await chat(test!, key, 'tell me a story')).statusCode);
+      return seen;
+    };
+    const blockedStatuses = await statuses(blocked);
+    expect(blockedStatuses[0]).toBe(200);
+    expect(blockedStatuses).toContain(429);
+    const refused = await chat(test, blocked);
+    expect(refused.json().error).toMatchObject({ code: 'insufficient_quota', type: 'insufficient_quota' });
+    expect(await statuses(billed)).toEqual([200, 200, 200, 200, 200, 200]);
+  });
+
+  it('AUP-9 a plan limited to some models refuses the others as not found', async () => {
+    test = await startTestApp(dialect);
+    const key = await onPlan(test, tightPlan(`models_${dialect}`, { allowedModels: ['another-model'] }));
+    const response = await chat(test, key);
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error.code).toBe('model_not_found');
+  });
+});
+
+describe('rate limits when Redis fails', () => {
+  let test: TestApp | undefined;
+  afterEach(async () => {
+    await test?.close();
+    test = undefined;
+  });
+
+  it('API-5 fail_closed answers 503 while Redis is down and recovers by itself when it returns', async () => {
+    const port = await freePort();
+    const redis = await startRedisServer(port);
+    try {
+      test = await startTestApp('sqlite', { config: { redis: { url: redis.url }, limits: { redisFailurePolicy: 'fail_closed' } } });
+      expect((await chat(test, test.ownerKey)).statusCode).toBe(200);
+      await redis.stop();
+      const down = await chat(test, test.ownerKey);
+      expect(down.statusCode).toBe(503);
+      expect(down.json().error.type).toBe('server_error');
+      expect((await test.app.fastify.inject({ method: 'GET', url: '/metrics' })).payload).toMatch(/charter_rate_limit_store_degraded 1/);
+      expect(test.logs()).toContain('rate-limit store degraded');
+      const again = await startRedisServer(port);
+      try {
+        let status = 0;
+        for (let attempt = 0; attempt < 60 && status !== 200; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          status = (await chat(test, test.ownerKey)).statusCode;
+        }
+        expect(status).toBe(200);
+        expect(test.logs()).toContain('rate-limit store recovered');
+      } finally {
+        await test.close();
+        test = undefined;
+        await again.stop();
+      }
+    } finally {
+      await redis.stop().catch(() => {});
+    }
+  });
+
+  it('API-5 fail_open_local keeps serving under per-node limits while Redis is down', async () => {
+    const port = await freePort();
+    const redis = await startRedisServer(port);
+    try {
+      test = await startTestApp('sqlite', { config: { redis: { url: redis.url }, limits: { redisFailurePolicy: 'fail_open_local' } } });
+      await redis.stop();
+      expect((await chat(test, test.ownerKey)).statusCode).toBe(200);
+      expect((await test.app.fastify.inject({ method: 'GET', url: '/metrics' })).payload).toMatch(/charter_rate_limit_store_degraded 1/);
+    } finally {
+      await redis.stop().catch(() => {});
+    }
+  });
+});

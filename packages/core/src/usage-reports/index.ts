@@ -1,0 +1,3 @@
+export * from './usage-report.js';
+export * from './usage-report-repository.js';
+export * from './usage-report-service.js';
