@@ -15,6 +15,7 @@ import {
 import type { InferenceEngine } from '@charter/engine-spec';
 import { openDatabase, migrateToLatest, pingDatabase, SqlApiKeyRepository, SqlAuditLog, SqlUsageRepository, SqlUserRepository, SqlViolationRepository } from '@charter/storage';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import pino from 'pino';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import type { CharterConfig } from './config.js';
@@ -65,8 +66,12 @@ export interface CharterApp {
 
 /** The only place adapters are constructed and wired to services and routes. */
 export async function buildApp(config: CharterConfig, options: BuildAppOptions = {}): Promise<CharterApp> {
+  // Buffered, asynchronous log writes: one write syscall per 4 KiB instead of one per line (a per-request log
+  // line written synchronously cost a fifth of the gateway's CPU). Flushed every second and at shutdown.
+  const logDestination = options.logStream ? undefined : pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const logFlushTimer = logDestination ? setInterval(() => logDestination.flush(), 1000).unref() : undefined;
   const fastify = Fastify({
-    logger: { level: config.log.level, redact: ['req.headers.authorization'], ...(options.logStream ? { stream: options.logStream } : {}) },
+    logger: { level: config.log.level, redact: ['req.headers.authorization'], stream: options.logStream ?? logDestination },
     // Our own onResponse hook logs one line per request; Fastify's own request lines are off.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: generateRequestId,
@@ -199,6 +204,8 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
         await apiKeys.close();
         await metering.close();
         for (const release of releasers.reverse()) await release();
+        clearInterval(logFlushTimer);
+        logDestination?.flushSync();
       })());
 
     return { fastify, services, config, owner, limits, close };
