@@ -96,12 +96,15 @@ export class ModerationService {
     return { prompt: verdict.messages[0]?.content ?? prompt, notices: verdict.notices };
   }
 
-  /** A guard for one streamed output: it decides what text may be released and when to stop. */
-  createOutputGuard(context: ModerationContext): OutputGuard {
+  /**
+   * A guard for one output: it decides what text may be released and when to stop. An answer that is not
+   * streamed is released only at the end anyway, so it is scored once, whole, instead of as it grows.
+   */
+  createOutputGuard(context: ModerationContext & { isStreamed?: boolean }): OutputGuard {
     return new OutputGuard({
       moderate: (text) => this.#options.moderator.moderate({ text, direction: 'output', source: 'assistant' }),
       record: (result, text) => this.#record(this.#violations(result, text, 'output', 'assistant', context, 'output')),
-      checkIntervalChars: this.#options.outputCheckIntervalChars ?? 48,
+      checkIntervalChars: context.isStreamed === false ? Number.POSITIVE_INFINITY : (this.#options.outputCheckIntervalChars ?? 48),
       holdBackChars: this.#options.outputHoldBackChars ?? 24,
     });
   }
