@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 export class SseWriter {
   readonly #response: ServerResponse;
   #isCorked = false;
+  #hasWritten = false;
 
   constructor(response: ServerResponse, headers: Record<string, string>) {
     this.#response = response;
@@ -23,8 +24,9 @@ export class SseWriter {
   /** Send one `data:` event (already-serialised JSON); waits when the client reads slowly. */
   async data(json: string): Promise<void> {
     if (this.isClosed) return;
-    // Events produced in one turn of the loop (one upstream read often carries many) go out in one write.
-    if (!this.#isCorked) {
+    // Events produced in one turn of the loop (one upstream read often carries many) go out in one write;
+    // the first event goes out at once, so the time to first byte never waits for the loop to turn.
+    if (this.#hasWritten && !this.#isCorked) {
       this.#isCorked = true;
       this.#response.cork();
       setImmediate(() => {
@@ -32,6 +34,7 @@ export class SseWriter {
         this.#response.uncork();
       });
     }
+    this.#hasWritten = true;
     if (!this.#response.write(`data: ${json}\n\n`)) {
       await new Promise<void>((resolve) => {
         const done = () => {
