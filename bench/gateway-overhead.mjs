@@ -18,8 +18,16 @@
 //   --stream-concurrency N  concurrent streaming clients                                [20]
 //   --log-requests on|off|both
 //                           Charter's `log.requests` (one JSON line per request, info level, stdout
-//                           redirected to a file). `both`: the headline instance logs requests and a
-//                           second instance without request logging is measured afterwards  [both]
+//                           redirected to a file). `both`: the headline instance logs requests and one
+//                           more instance without request logging is measured afterwards      [both]
+//   --moderation on|off|both
+//                           Charter's acceptable-use checks (`moderation.isEnabled`, on by default in
+//                           Charter). `both`: headline with moderation on, plus an instance without  [both]
+//   --limits on|off|both    plans, quotas and rate limits (`limits.isEnabled`, on by default in Charter).
+//                           The built-in plans allow <= 1,000 requests/minute, so with limits on the run
+//                           creates a plan with limits far above the load (`charter plans create`) and
+//                           puts the owner on it (`limits.ownerPlanId`): every check runs, none refuses [on]
+//   --config JSON           extra Charter configuration merged into the generated file
 //   --skip-portkey          measure Charter only (the throughput-ratio target is then n/a)
 //   --skip-stream1          skip the extra 1-client streaming phase
 //   --cpu-prof              run Charter under `node --cpu-prof --cpu-prof-dir bench/results/profiles`
@@ -60,7 +68,7 @@ const opts = {};
     opts[key] = val;
   }
 }
-const KNOWN = ['duration', 'rounds', 'warmup', 'connections', 'stream-concurrency', 'log-requests', 'skip-portkey', 'skip-stream1', 'cpu-prof', 'profile-summary', 'max-runtime', 'out', 'portkey-dir', 'shared', 'help'];
+const KNOWN = ['duration', 'rounds', 'warmup', 'connections', 'stream-concurrency', 'log-requests', 'moderation', 'limits', 'config', 'skip-portkey', 'skip-stream1', 'cpu-prof', 'profile-summary', 'max-runtime', 'out', 'portkey-dir', 'shared', 'help'];
 for (const k of Object.keys(opts)) if (!KNOWN.includes(k)) fail(`unknown option --${k} (see --help)`);
 if (opts.help) {
   const src = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
@@ -83,6 +91,19 @@ const CONNECTIONS = num('connections', 50, { min: 1, int: true });
 const STREAM_CONC = num('stream-concurrency', 20, { min: 1, int: true });
 const LOG_REQUESTS = opts['log-requests'] ?? 'both';
 if (!['on', 'off', 'both'].includes(LOG_REQUESTS)) fail('--log-requests must be on, off or both');
+const MODERATION = opts.moderation ?? 'both';
+if (!['on', 'off', 'both'].includes(MODERATION)) fail('--moderation must be on, off or both');
+const LIMITS = opts.limits ?? 'on';
+if (!['on', 'off', 'both'].includes(LIMITS)) fail('--limits must be on, off or both');
+const BENCH_PLAN = 'bench-unthrottled'; // a plan whose limits are far above what this machine can send
+let EXTRA_CONFIG = {};
+if (opts.config) {
+  try {
+    EXTRA_CONFIG = JSON.parse(opts.config);
+  } catch (e) {
+    fail(`--config is not valid JSON: ${e.message}`);
+  }
+}
 const WITH_PORTKEY = !opts['skip-portkey'];
 const CPU_PROF = Boolean(opts['cpu-prof']);
 const SHARED = path.resolve(opts.shared ?? path.join(ROOT, '..', 'shared', 'bench'));
@@ -99,20 +120,33 @@ const PHASES = [
   // one stream at a time: the first-byte delay the gateway itself adds, without queueing behind other streams
   ...(opts['skip-stream1'] ? [] : [{ slot: 'stream1', id: 'stream1', title: 'streaming, 1 stream at a time', args: ['--mode', 'stream', '--stream-concurrency', '1'] }]),
 ];
-const CHARTER_VARIANTS = LOG_REQUESTS === 'both' ? [true, false] : [LOG_REQUESTS === 'on'];
+// Charter instances, measured one after the other on the same data dir and key: the headline one (request
+// logging and moderation as configured; Portkey is interleaved with it), then one per `both` flag with that
+// feature off. Variants skip the 1-client streaming phase to keep the run short.
+const HEADLINE = { label: 'charter', log: LOG_REQUESTS !== 'off', moderation: MODERATION !== 'off', limits: LIMITS !== 'off' };
+const CHARTER_VARIANTS = [
+  HEADLINE,
+  ...(LOG_REQUESTS === 'both' ? [{ ...HEADLINE, label: 'charter_nolog', log: false }] : []),
+  ...(MODERATION === 'both' ? [{ ...HEADLINE, label: 'charter_nomod', moderation: false }] : []),
+  ...(LIMITS === 'both' ? [{ ...HEADLINE, label: 'charter_nolimits', limits: false }] : []),
+];
+const variantTitle = (v) => `Charter${v.log ? '' : ', log.requests off'}${v.moderation ? '' : ', moderation off'}${v.limits ? '' : ', limits off'}`;
+const phasesOf = (v) => (v === HEADLINE ? PHASES : PHASES.filter((p) => p.slot !== 'stream1'));
 
 // Time budgets: one overhead.mjs run takes 2 warm-ups + 2 x rounds phases; slack for start-up and drain.
 const RUN_BUDGET_S = 2 * WARMUP + 2 * ROUNDS * DURATION + 60;
 const PORTKEY_INSTALL_S = 300;
 const MAX_RUNTIME_S = num(
   'max-runtime',
-  120 + PHASES.length * RUN_BUDGET_S * (CHARTER_VARIANTS.length + (WITH_PORTKEY ? 1 : 0)) + (WITH_PORTKEY ? PORTKEY_INSTALL_S + PHASES.length * 30 : 0) + CHARTER_VARIANTS.length * 90,
+  120 + RUN_BUDGET_S * (CHARTER_VARIANTS.reduce((a, v) => a + phasesOf(v).length, 0) + (WITH_PORTKEY ? PHASES.length : 0)) + (WITH_PORTKEY ? PORTKEY_INSTALL_S + PHASES.length * 30 : 0) + CHARTER_VARIANTS.length * 90,
   { min: 10 },
 );
 
 // ------------------------------------------------------------------------------------------ processes
 /** Every child this script started: name -> { child, group } (group: signal its process group). */
 const children = new Map();
+/** Temporary directories this run created; removed on every exit path. */
+const tempDirs = new Set();
 let cleaningUp = null;
 
 function log(msg) {
@@ -189,6 +223,8 @@ function cleanup() {
     // overhead runs first (they hold connections), then gateways, then the mocks
     const names = [...children.keys()].sort((a, b) => rank(a) - rank(b));
     for (const name of names) await stopChild(name, name.startsWith('charter') ? 15_000 : 8_000);
+    for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+    tempDirs.clear();
   })();
   return cleaningUp;
 }
@@ -277,11 +313,16 @@ function charterEnv(dataDir, configFile) {
   return { ...env, CHARTER_DATA_DIR: dataDir, CHARTER_CONFIG: configFile, CHARTER_LOG_LEVEL: 'info' };
 }
 
-function writeCharterConfig(file, { dataDir, port, mockPort, logRequests }) {
+function writeCharterConfig(file, { dataDir, port, mockPort, variant }) {
   const config = {
     dataDir,
     server: { host: '127.0.0.1', port, shutdownGraceMs: 2000 },
-    log: { level: 'info', requests: logRequests },
+    log: { level: 'info', requests: variant.log },
+    // The built-in plans cap a key at <= 1,000 requests/minute (enterprise, the owner's plan), which a benchmark
+    // reaches in a second: with limits on, the owner starts on a plan created for the run whose limits are far
+    // above the load, so every check runs and none refuses. Older configs without these sections ignore them.
+    limits: { isEnabled: variant.limits, ownerPlanId: BENCH_PLAN },
+    moderation: { isEnabled: variant.moderation },
     upstreams: [
       {
         id: 'mock',
@@ -292,7 +333,39 @@ function writeCharterConfig(file, { dataDir, port, mockPort, logRequests }) {
       },
     ],
   };
-  fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
+  fs.writeFileSync(file, JSON.stringify(deepMerge(config, EXTRA_CONFIG), null, 2) + '\n');
+}
+function deepMerge(a, b) {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const isObj = (x) => x !== null && typeof x === 'object' && !Array.isArray(x);
+    out[k] = isObj(out[k]) && isObj(v) ? deepMerge(out[k], v) : v;
+  }
+  return out;
+}
+
+// Newest modification time among the server's sources (apps/<x>/src, packages/<x>/src), to notice edits mid-run.
+function newestSource() {
+  let newest = { mtimeMs: 0, file: null };
+  const walk = (dir) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(ts|mjs|js|json)$/.test(e.name) && !/\.test\.ts$/.test(e.name)) {
+        const m = fs.statSync(p).mtimeMs;
+        if (m > newest.mtimeMs) newest = { mtimeMs: m, file: path.relative(ROOT, p) };
+      }
+    }
+  };
+  for (const top of ['apps', 'packages']) for (const d of fs.readdirSync(path.join(ROOT, top))) walk(path.join(ROOT, top, d, 'src'));
+  return newest;
 }
 
 async function startCharter({ name, env, logFile, port }) {
@@ -455,7 +528,7 @@ function pick(r) {
     direct_p99_c1: r.c1?.nonstream.direct.latency_ms.p99,
     added_p50_c1: r.c1?.nonstream.comparison.added_ms_p50,
     added_p99_c1: r.c1?.nonstream.comparison.added_ms_p99,
-    ratio_direct_cN: r.cN?.nonstream.comparison.rps_ratio_gateway_over_direct,
+    ratio_direct_cN: r.cN ? r.cN.nonstream.gateway.rps / r.cN.nonstream.direct.rps : undefined,
     cpu_c1: r.c1?.nonstream.gateway.cpu_us_per_req,
     cpu_cN: r.cN?.nonstream.gateway.cpu_us_per_req,
     direct_cpu_cN: r.cN?.nonstream.direct.cpu_us_per_req,
@@ -470,6 +543,10 @@ function pick(r) {
     ttfb1_added_p99: r.stream1?.stream.comparison.ttfb_added_ms_p99,
     direct_ttfb1_p50: r.stream1?.stream.direct.ttfb_ms.p50,
     cpu_stream1: r.stream1?.stream.gateway.cpu_us_per_req,
+    failedStatuses: [r.c1, r.cN, r.stream, r.stream1].reduce((acc, x) => {
+      for (const m of ['nonstream', 'stream']) for (const [st, n] of Object.entries(x?.[m]?.gateway.statuses ?? {})) if (st !== '200') acc[st] = (acc[st] ?? 0) + n;
+      return acc;
+    }, {}),
     failed: bad(r.c1, 'nonstream') + bad(r.cN, 'nonstream') + bad(r.stream, 'stream') + bad(r.stream1, 'stream'),
     warnings: [r.c1, r.cN, r.stream, r.stream1].flatMap((x) => x?.warnings ?? []),
   };
@@ -480,21 +557,23 @@ function renderTable(results, meta) {
   const L = [];
   L.push(`== Charter gateway overhead (${meta.cpus} cores ${meta.cpuModel}, node ${process.version}, ${meta.date}) ==`);
   L.push(`load average before ${meta.loadBefore.join(' ')}, after ${meta.loadAfter.join(' ')}; phases ${DURATION}s x ${ROUNDS} rounds, warm-up ${WARMUP}s; mock, gateway and load generator share the cores`);
-  L.push(`mock upstream: non-streaming JSON with usage; streams of 20 SSE chunks; Charter: auth (API key) + metering on${CPU_PROF ? '; Charter ran under --cpu-prof (numbers inflated by the profiler)' : ''}`);
+  L.push(
+    `mock upstream: non-streaming JSON with usage; streams of 20 SSE chunks. Charter: API-key auth + metering on (always), limits ${meta.limits}, moderation and request logging as labelled${Object.keys(meta.extraConfig).length ? `, --config ${JSON.stringify(meta.extraConfig)}` : ''}${CPU_PROF ? '; Charter ran under --cpu-prof (numbers inflated by the profiler)' : ''}`,
+  );
   L.push('');
   const pk = results.portkey ? pick(results.portkey) : null;
   const lines = Object.entries(results).map(([name, r]) => ({ name, p: pick(r) }));
-  const labelOf = (name) => ({ charter: 'Charter (log.requests on)', charter_nolog: 'Charter (log.requests off)', portkey: 'Portkey 1.15.2' })[name] ?? name;
+  const labelOf = (name) => (name === 'portkey' ? 'Portkey 1.15.2' : meta.variants[name] ?? name);
   const w = [28, 9, 10, 11, 11, 10, 10, 10, 10];
   L.push('non-streaming (POST /v1/chat/completions)');
   L.push(row(['gateway', 'req/s', 'req/s', 'added p50', 'added p99', 'vs direct', 'vs Portkey', 'CPU us/req', 'CPU us/req'], w));
   L.push(row(['', 'c=1', `c=${N}`, 'c=1 (ms)', 'c=1 (ms)', `c=${N}`, `c=${N}`, 'c=1', `c=${N}`], w));
   for (const { name, p } of lines) {
     const vsPk = name === 'portkey' ? '1.00x' : pk && p.rps_cN && pk.rps_cN ? `${f(p.rps_cN / pk.rps_cN, 2)}x` : 'n/a';
-    L.push(row([labelOf(name) + (p.failed ? ' !' : ''), f(p.rps_c1, 0), f(p.rps_cN, 0), f(p.added_p50_c1, 3), f(p.added_p99_c1, 3), f(p.ratio_direct_cN, 2), vsPk, f(p.cpu_c1, 0), f(p.cpu_cN, 0)], w));
+    L.push(row([labelOf(name) + (p.failed ? ' !' : ''), f(p.rps_c1, 0), f(p.rps_cN, 0), f(p.added_p50_c1, 3), f(p.added_p99_c1, 3), f(p.ratio_direct_cN, 3), vsPk, f(p.cpu_c1, 0), f(p.cpu_cN, 0)], w));
   }
   for (const { name, p } of lines)
-    if (name !== 'charter_nolog')
+    if (name === 'charter' || name === 'portkey')
       L.push(
         row([`  direct, ${name === 'portkey' ? 'Portkey' : 'Charter'} runs`, f(p.direct_rps_c1, 0), f(p.direct_rps_cN, 0), `p50 ${f(p.direct_p50_c1, 3)}`, `p99 ${f(p.direct_p99_c1, 3)}`, '', '', '', f(p.direct_cpu_cN, 0)], w),
       );
@@ -507,7 +586,7 @@ function renderTable(results, meta) {
   for (const { name, p } of lines)
     L.push(row([labelOf(name) + (p.failed ? ' !' : ''), f(p.streams_s, 0), f(p.ttfb_added_p50, 2), f(p.ttfb_added_p99, 2), f(p.cpu_stream, 0), ...(has1 ? [f(p.ttfb1_added_p50, 2), f(p.ttfb1_added_p99, 2), f(p.cpu_stream1, 0)] : [])], w2));
   for (const { name, p } of lines)
-    if (name !== 'charter_nolog')
+    if (name === 'charter' || name === 'portkey')
       L.push(row([`  direct, ${name === 'portkey' ? 'Portkey' : 'Charter'} runs`, f(p.direct_streams_s, 0), `p50 ${f(p.direct_ttfb_p50, 2)}`, '', '', ...(has1 ? [`p50 ${f(p.direct_ttfb1_p50, 2)}`, '', ''] : [])], w2));
   L.push('(added = gateway minus direct in the same phase, alternating rounds; "vs direct" = gateway req/s / direct req/s; CPU = the');
   L.push(' gateway process\'s CPU time per request; "direct" rows show the mock\'s own absolute numbers; "!" = the gateway failed requests)');
@@ -518,7 +597,7 @@ function renderTable(results, meta) {
   L.push('');
 
   // targets, on the headline Charter instance
-  const headName = results.charter ? 'charter' : 'charter_nolog';
+  const headName = 'charter';
   const c = pick(results[headName]);
   const T = [];
   const verdict = (ok, errs) => (errs ? 'MISS (failed requests)' : ok === null ? 'n/a' : ok ? 'PASS' : 'MISS');
@@ -533,10 +612,10 @@ function renderTable(results, meta) {
     T.push(['stream first byte <= 1 ms later, p50, 1 client', val(c.ttfb1_added_p50, 'ms', 2), verdict(c.ttfb1_added_p50 <= 1, c.failed)]);
     T.push(['stream first byte <= 1 ms later, p99, 1 client', val(c.ttfb1_added_p99, 'ms', 2), verdict(c.ttfb1_added_p99 <= 1, c.failed)]);
   }
-  L.push(`targets (${headName === 'charter' ? 'Charter with request logging on' : 'Charter with request logging off'}):`);
+  L.push(`targets (judged on the headline instance: ${meta.variants.charter}${HEADLINE.log ? ', log.requests on' : ''}${HEADLINE.moderation ? ', moderation on' : ''}${HEADLINE.limits ? ', limits on' : ''}):`);
   for (const [t, m, v] of T) L.push(`  ${t.padEnd(52)} ${m.padEnd(26)} ${v}`);
-  if (pk && c.ratio_direct_cN && pk.ratio_direct_cN)
-    L.push(`  (drift-normalised ratio: (Charter/direct) / (Portkey/direct) at ${N} connections = ${f(c.ratio_direct_cN / pk.ratio_direct_cN, 2)}x)`);
+  if (pk && c.rps_cN && c.direct_rps_cN && pk.rps_cN && pk.direct_rps_cN)
+    L.push(`  (drift-normalised ratio: (Charter/direct) / (Portkey/direct) at ${N} connections = ${f(c.rps_cN / c.direct_rps_cN / (pk.rps_cN / pk.direct_rps_cN), 2)}x)`);
   const warnings = lines.flatMap(({ name, p }) => p.warnings.map((x) => `${name}: ${x}`));
   const noisy = warnings.map((x) => /used (\d+)% of host CPU/.exec(x)).filter(Boolean).map((m) => Number(m[1]));
   const other = warnings.filter((x) => !/used \d+% of host CPU/.test(x));
@@ -546,7 +625,12 @@ function renderTable(results, meta) {
     L.push(
       `noise: in ${noisy.length} of ${phasesRun} measured phases, processes outside the benchmark used more than 5% of the host's CPU (median ${noisy.sort((a, b) => a - b)[Math.floor(noisy.length / 2)]}%, max ${Math.max(...noisy)}%); see the per-run reports`,
     );
-  for (const x of other) L.push(`WARNING ${x}`);
+  for (const x of [...new Set(other)]) L.push(`WARNING ${x}`);
+  for (const { name, p } of lines)
+    if (Object.keys(p.failedStatuses).length)
+      L.push(`WARNING ${labelOf(name)}: non-200 answers ${Object.entries(p.failedStatuses).map(([st, n]) => `HTTP ${st} x ${n}`).join(', ')} (status 0 = connection error/timeout); see ${name}.log`);
+  if (meta.sourcesEditedDuringRun)
+    L.push(`WARNING the server's sources changed during the run (${meta.sourcesEditedDuringRun.file} at ${meta.sourcesEditedDuringRun.mtime}): instances started at different times may have run different code`);
   return { text: L.join('\n'), targets: T.map(([target, measured, result]) => ({ target, measured, result })) };
 }
 
@@ -573,15 +657,17 @@ async function main() {
 
   // 3. Charter: temporary data dir + config, an API key from the CLI before the server starts
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'charter-bench-'));
+  tempDirs.add(tmp);
   const dataDir = path.join(tmp, 'data');
   const configFile = path.join(tmp, 'charter.json');
-  const results = {}; // charter, charter_nolog, then portkey (table order)
+  const results = {}; // headline, variants, then portkey (table order)
   let portkeyResults = null;
   const cpuSplit = {}; // Charter process user/system CPU over its benchmark window
+  const sourcesAt = {}; // newest server source file when each instance started
   const profiles = [];
   try {
     const port = await freePort();
-    writeCharterConfig(configFile, { dataDir, port, mockPort, logRequests: CHARTER_VARIANTS[0] });
+    writeCharterConfig(configFile, { dataDir, port, mockPort, variant: HEADLINE });
     const env = charterEnv(dataDir, configFile);
     const kc = spawnSync(process.execPath, ['bin/charter.mjs', 'keys', 'create', '--name', 'bench', '--json'], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
     let key;
@@ -592,18 +678,43 @@ async function main() {
     }
     if (kc.status !== 0 || !key) throw new Error(`charter keys create failed (${kc.error?.message ?? `exit ${kc.status}`}):\n${kc.stdout}\n${kc.stderr}`);
     log(`API key created (${key.slice(0, 12)}…) in ${dataDir}`);
+    if (CHARTER_VARIANTS.some((v) => v.limits)) {
+      const planFile = path.join(tmp, 'plan.json');
+      const big = 1_000_000_000;
+      fs.writeFileSync(
+        planFile,
+        JSON.stringify({ id: BENCH_PLAN, name: 'Benchmark: limits far above the load', kind: 'enterprise', limits: { requests_per_minute: big, requests_per_hour: big, tokens_per_minute: big, concurrent_requests: 100_000 }, quota: null }),
+      );
+      const pc = spawnSync(process.execPath, ['bin/charter.mjs', 'plans', 'create', '--file', planFile, '--json'], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
+      if (pc.status !== 0) throw new Error(`charter plans create failed (${pc.error?.message ?? `exit ${pc.status}`}); run with --limits off to measure without limits:\n${pc.stdout}\n${pc.stderr}`);
+      log(`plan ${BENCH_PLAN} created; the instance owner is put on it at the first start (limits.ownerPlanId)`);
+    }
 
-    for (const [vi, logRequests] of CHARTER_VARIANTS.entries()) {
-      const label = logRequests ? 'charter' : 'charter_nolog';
-      if (vi > 0) writeCharterConfig(configFile, { dataDir, port, mockPort, logRequests });
+    for (const [vi, variant] of CHARTER_VARIANTS.entries()) {
+      const label = variant.label;
+      if (vi > 0) writeCharterConfig(configFile, { dataDir, port, mockPort, variant });
+      sourcesAt[label] = newestSource();
       const logFile = path.join(OUT, `${label}.log`);
       const charter = await startCharter({ name: label, env, logFile, port });
+      // one request by hand first: a refusal here (401, 429, 5xx) is clearer than thousands in the phases
+      {
+        const res = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hello' }], max_tokens: 8 }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        const body = await res.text();
+        if (res.status !== 200) throw new Error(`${label}: sanity request answered HTTP ${res.status}: ${body.slice(0, 500)}\nlog tail:\n${tail(logFile)}`);
+        const rl = [...res.headers].filter(([h]) => h.startsWith('x-ratelimit')).map(([h, v]) => `${h}=${v}`);
+        log(`${label}: sanity request HTTP 200${rl.length ? `; ${rl.join(' ')}` : '; no x-ratelimit headers'}`);
+      }
       const ctx = { label, mockPort, port, key, mockPid: mock.pid, charterPid: charter.pid };
       const reports = {};
       const pkReports = {};
       const fromUs = monoUs();
       const cpu0 = procCpu(charter.pid);
-      for (const phase of PHASES) {
+      for (const phase of phasesOf(variant)) {
         const slot = phase.slot;
         reports[slot] = await overheadCharter(phase, ctx);
         if (!alive(charter)) throw new Error(`Charter exited during "${phase.title}"; log tail:\n${tail(logFile)}`);
@@ -631,8 +742,7 @@ async function main() {
     }
     if (portkeyResults) results.portkey = portkeyResults;
   } finally {
-    await cleanup();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await cleanup(); // stops every child and removes the temporary directory
   }
 
   const meta = {
@@ -642,7 +752,17 @@ async function main() {
     loadBefore: firstLoad,
     loadAfter: os.loadavg().map((x) => x.toFixed(2)),
     cpuSplit,
+    sourcesAt: Object.fromEntries(Object.entries(sourcesAt).map(([k, v]) => [k, { file: v.file, mtime: new Date(v.mtimeMs).toISOString() }])),
+    sourcesEditedDuringRun: null,
+    variants: Object.fromEntries(CHARTER_VARIANTS.map((v) => [v.label, variantTitle(v)])),
+    limits: LIMITS === 'both' ? 'as labelled' : LIMITS === 'on' ? `on (owner on plan ${BENCH_PLAN}: limits far above the load)` : 'off',
+    extraConfig: EXTRA_CONFIG,
   };
+  {
+    const first = Object.values(sourcesAt)[0];
+    const now = newestSource();
+    if (first && now.mtimeMs > first.mtimeMs) meta.sourcesEditedDuringRun = { file: now.file, mtime: new Date(now.mtimeMs).toISOString() };
+  }
   const table = renderTable(results, meta);
   let profText = '';
   const profJson = [];
