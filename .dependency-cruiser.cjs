@@ -17,6 +17,8 @@ module.exports = {
     { name: 'engines-not-each-other', severity: 'error', from: { path: pkg('engine-llamacpp') }, to: { path: pkg('engine-openai-compatible') } },
     { name: 'engines-not-each-other-2', severity: 'error', from: { path: pkg('engine-openai-compatible') }, to: { path: pkg('engine-llamacpp') } },
     { name: 'storage-only-core', severity: 'error', from: { path: pkg('storage'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(storage|core|engine-spec)') } },
+    { name: 'limits-redis-only-core', severity: 'error', from: { path: pkg('limits-redis'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(limits-redis|core|engine-spec)') } },
+    { name: 'moderation-training-only-core', severity: 'error', from: { path: pkg('moderation-training'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(moderation-training|core|engine-spec)') } },
     { name: 'sdk-only-contracts', severity: 'error', from: { path: pkg('sdk') }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(sdk|contracts)') } },
     { name: 'web-and-cli-not-core', severity: 'error', from: { path: '^apps/(web|cli)/' }, to: { path: '^packages/(core|storage|engine-)' } },
     { name: 'nothing-imports-testing', severity: 'error', from: { path: '^(packages|apps)/', pathNot: ['^packages/testing/', notTest, '^apps/[^/]+/test/'] }, to: { path: pkg('testing') } },
