@@ -62,9 +62,10 @@ async function migratePostgres(db: Kysely<DatabaseSchema>): Promise<MigrationRes
 
 // Before taking its lock, Kysely checks for its bookkeeping tables by introspecting every schema, with
 // catalog functions that fail when another schema or table is dropped at that moment (parallel test
-// schemas, tenant clean-up). Nothing has run then (`results` is unset), so trying again is safe.
+// schemas, tenant clean-up) or altered mid-migration (42703 undefined column). Nothing has run then
+// (`results` is unset), so trying again is safe.
 const catalogRaceAttempts = 8;
-const catalogRaceCodes = new Set(['3F000', '42P01', 'XX000']);
+const catalogRaceCodes = new Set(['3F000', '42P01', '42703', 'XX000']);
 
 function isCatalogRace(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' && catalogRaceCodes.has(error.code);

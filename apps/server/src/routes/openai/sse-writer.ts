@@ -17,6 +17,12 @@ export class SseWriter {
     });
   }
 
+  #uncork(): void {
+    if (!this.#isCorked) return;
+    this.#isCorked = false;
+    this.#response.uncork();
+  }
+
   get isClosed(): boolean {
     return this.#response.destroyed || this.#response.writableEnded;
   }
@@ -29,10 +35,7 @@ export class SseWriter {
     if (this.#hasWritten && !this.#isCorked) {
       this.#isCorked = true;
       this.#response.cork();
-      setImmediate(() => {
-        this.#isCorked = false;
-        this.#response.uncork();
-      });
+      setImmediate(() => this.#uncork());
     }
     this.#hasWritten = true;
     if (!this.#response.write(`data: ${json}\n\n`)) {
@@ -49,6 +52,8 @@ export class SseWriter {
   }
 
   end(withDone: boolean): void {
+    // Flush what is corked first: the last events must never wait on a loop turn that shutdown may not give.
+    this.#uncork();
     if (this.isClosed) return;
     this.#response.end(withDone ? 'data: [DONE]\n\n' : undefined);
   }
