@@ -17,7 +17,8 @@ import {
 import {
   averagePrecision,
   binaryMetrics,
-  committedModelPath,
+  builtModelPath,
+  defaultDatasetDirectory,
   labelOf,
   loadClassifierModel,
   readModerationDatasets,
@@ -26,8 +27,8 @@ import {
 } from '@charter/moderation-training';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string' } } });
-const datasetDirectory = values.data ?? process.env['CHARTER_MODERATION_DATASETS'] ?? '/work/shared/datasets/moderation';
-const model = loadClassifierModel(values.model ?? committedModelPath);
+const datasetDirectory = values.data ?? defaultDatasetDirectory;
+const model = loadClassifierModel(values.model ?? builtModelPath);
 const classifier = new ModerationClassifier(model);
 const moderator = new ContentModerator({ classifier });
 const threshold = (category: ModerationCategory): number => defaultModerationPolicy.categories[category].threshold;
@@ -55,7 +56,7 @@ const isCounted = (category: ModerationCategory, direction: ModerationDirection)
 const isFlaggedHarmful = (byCategory: Map<ModerationCategory, number>, direction: ModerationDirection): boolean =>
   harmCategories.some((category) => isCounted(category, direction) && (byCategory.get(category) ?? 0) >= threshold(category));
 
-console.log(`\nModeration benchmark — artefact ${values.model ?? committedModelPath}`);
+console.log(`\nModeration benchmark — artefact ${values.model ?? builtModelPath}`);
 console.log(`held-out examples: ${heldOut.length} (of ${datasets.examples.length}); thresholds: policy defaults\n`);
 console.log(`${pad('category', 28)}${padLeft('pos', 6)}${padLeft('neg', 7)}${padLeft('P', 8)}${padLeft('R', 8)}${padLeft('F1', 8)}${padLeft('AUPRC', 8)}  method`);
 for (const category of moderationCategories) {

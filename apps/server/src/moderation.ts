@@ -1,5 +1,6 @@
 import { CharterError, ContentModerator, GuardModelModerator, type Logger, ModerationClassifier, ModerationService, parseModerationPolicy, systemClock } from '@charter/core';
 import type { InferenceEngine } from '@charter/engine-spec';
+import { ensureClassifierModel } from '@charter/moderation-training/ensure-classifier-model';
 import { loadClassifierModel } from '@charter/moderation-training/load-classifier-model';
 import type { ViolationRepository } from '@charter/core';
 import { type CharterConfig, ConfigError } from './config.js';
@@ -16,7 +17,7 @@ export function createModerationService(config: CharterConfig, engines: readonly
     const detail = error instanceof CharterError ? `${error.param ?? ''}: ${error.message}` : String(error);
     throw new ConfigError('moderation.policy', [detail]);
   }
-  const classifier = new ModerationClassifier(config.moderation.classifierPath ? loadClassifierModel(config.moderation.classifierPath) : loadClassifierModel());
+  const classifier = loadClassifier(config, logger);
   let guard: GuardModelModerator | undefined;
   if (config.moderation.guard) {
     const { engine: engineId, model } = config.moderation.guard;
@@ -35,4 +36,17 @@ export function createModerationService(config: CharterConfig, engines: readonly
     outputCheckIntervalChars: config.moderation.outputCheckIntervalChars,
     outputHoldBackChars: config.moderation.outputHoldBackChars,
   });
+}
+
+/**
+ * The operator's artefact, or the built one (trained once from the datasets when missing). Without either,
+ * rules and detectors still run and the classifier-only categories score nothing — said loudly in the log.
+ */
+function loadClassifier(config: CharterConfig, logger: Logger): ModerationClassifier | null {
+  if (config.moderation.classifierPath) return new ModerationClassifier(loadClassifierModel(config.moderation.classifierPath));
+  if (ensureClassifierModel({ log: (message) => logger.info({}, message) }) === 'unavailable') {
+    logger.error({}, 'moderation classifier missing and no datasets to train it (CHARTER_MODERATION_DATASETS): only rules and detectors run');
+    return null;
+  }
+  return new ModerationClassifier(loadClassifierModel());
 }

@@ -1,4 +1,4 @@
-/** Licence of one dataset file and whether its content may shape the committed artefact. */
+/** Licence of one dataset file and whether its content may shape the shipped artefact. */
 export interface DatasetLicence {
   file: string;
   licence: string;
@@ -7,7 +7,7 @@ export interface DatasetLicence {
 }
 
 /**
- * Licence decisions, from `datasets/moderation/SOURCES.md`. The trained weights are committed to an
+ * Licence decisions, from `datasets/moderation/SOURCES.md`. The trained weights ship with an
  * Apache-2.0 repository, so share-alike data stays out by default: whether model weights are an
  * adaptation of their training data is unsettled, and CC BY-SA would then require the weights to carry
  * CC BY-SA, which the repository cannot. `--allow-share-alike` opts in for private experiments.
@@ -18,7 +18,7 @@ export const datasetLicences: readonly DatasetLicence[] = [
     file: 'stormfront_hate_vicomtech.jsonl.gz',
     licence: 'CC BY-SA 3.0 ES',
     isUsedByDefault: false,
-    reason: 'share-alike: weights committed under Apache-2.0 could be an adaptation',
+    reason: 'share-alike: weights shipped under Apache-2.0 could be an adaptation',
   },
   { file: 'toxigen_statements.jsonl.gz', licence: 'MIT + CDLA-Permissive-2.0', isUsedByDefault: true, reason: 'CDLA-P 2.0 places no terms on trained models' },
   { file: 'mlma_hate_multilingual_en_fr_ar.jsonl.gz', licence: 'MIT', isUsedByDefault: true, reason: 'permissive' },

@@ -10,3 +10,4 @@ export * from './read-moderation-datasets.js';
 export * from './split-examples.js';
 export * from './train-and-write-artifact.js';
 export * from './train-moderation-model.js';
+export * from './ensure-classifier-model.js';

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ContentModerator, ModerationClassifier, detectPromptInjection, type ModerationCategory } from '@charter/core';
-import { committedModelPath, loadClassifierModel } from './load-classifier-model.js';
+import { builtModelPath, loadClassifierModel } from './load-classifier-model.js';
 
 // One classifier for the whole file: building it re-lays out 1 MB of weights.
-const classifier = new ModerationClassifier(loadClassifierModel(committedModelPath));
+const classifier = new ModerationClassifier(loadClassifierModel(builtModelPath));
 const moderator = new ContentModerator({ classifier });
 const flagged = (text: string): ModerationCategory[] =>
   moderator.moderate({ text, direction: 'input' }).flaggedCategories.filter((category) => category !== 'regulated_advice');
 
 describe('the committed classifier artefact', () => {
   it('AUP-1 loads with its heads and feature settings', () => {
-    const model = loadClassifierModel(committedModelPath.replace(/\.json$/, '.bin'));
+    const model = loadClassifierModel(builtModelPath.replace(/\.json$/, '.bin'));
     expect(model.heads.map((head) => head.category)).toEqual(expect.arrayContaining(['violence_extremism', 'hate_harassment', 'prompt_injection_jailbreak']));
     expect(model.heads.every((head) => head.weights.length === 2 ** model.features.hashBits)).toBe(true);
     expect(classifier.categories).toHaveLength(model.heads.length);

@@ -4,14 +4,14 @@ import { fileURLToPath } from 'node:url';
 import type { ClassifierModel } from '@charter/core';
 import { decodeModelArtifact, type ModelArtifactHeader } from './model-artifact.js';
 
-/** Path of the committed artefact header (`model/moderation-model.json`). */
-export const committedModelPath = fileURLToPath(new URL('../model/moderation-model.json', import.meta.url));
+/** Path of the built artefact header (`model/moderation-model.json`, not in git: see ensure-classifier-model.ts). */
+export const builtModelPath = fileURLToPath(new URL('../model/moderation-model.json', import.meta.url));
 
 /**
  * Loads a classifier artefact. `path` may name the JSON header or the `.bin` weights beside it; the
  * weights' SHA-256 is checked against the header.
  */
-export function loadClassifierModel(path: string = committedModelPath): ClassifierModel {
+export function loadClassifierModel(path: string = builtModelPath): ClassifierModel {
   const headerPath = path.endsWith('.bin') ? path.slice(0, -'.bin'.length) + '.json' : path;
   const header = JSON.parse(readFileSync(headerPath, 'utf8')) as ModelArtifactHeader;
   const weights = readFileSync(join(dirname(headerPath), header.weightsFile));

@@ -13,7 +13,7 @@ import { benignRequestTasks, requestTemplates, syntheticHarmfulStatements, synth
 
 /** Options for reading the moderation datasets. */
 export interface ReadDatasetsOptions {
-  /** Include CC BY-SA data (see `datasetLicences`). Off for the committed artefact. */
+  /** Include CC BY-SA data (see `datasetLicences`). Off for the shipped artefact. */
   allowShareAlike?: boolean;
   /** Keep every n-th example of each public dataset (1 = all); used by tests to train on a subsample. */
   sampleEvery?: number;

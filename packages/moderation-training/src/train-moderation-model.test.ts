@@ -7,6 +7,7 @@ import { benignHardNegatives } from './benign-hard-negatives.js';
 import { generateRequests } from './generated-requests.js';
 import type { LabelledExample } from './labelled-example.js';
 import { encodeModelArtifact } from './model-artifact.js';
+import { defaultDatasetDirectory } from './ensure-classifier-model.js';
 import { trainAndWriteArtifact } from './train-and-write-artifact.js';
 import { defaultTrainingOptions, trainModerationModel, type TrainingOptions } from './train-moderation-model.js';
 
@@ -39,7 +40,7 @@ function handWrittenExamples(): LabelledExample[] {
   return [...generated, ...negatives];
 }
 
-const datasetDirectory = process.env['CHARTER_MODERATION_DATASETS'] ?? '/work/shared/datasets/moderation';
+const datasetDirectory = defaultDatasetDirectory;
 const temporary = mkdtempSync(join(tmpdir(), 'moderation-training-'));
 afterAll(() => rmSync(temporary, { recursive: true, force: true }));
 

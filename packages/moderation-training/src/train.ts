@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { committedModelPath } from './load-classifier-model.js';
+import { defaultDatasetDirectory } from './ensure-classifier-model.js';
+import { builtModelPath } from './load-classifier-model.js';
 import { trainAndWriteArtifact } from './train-and-write-artifact.js';
 
 // Command line: npx tsx packages/moderation-training/src/train.ts [--data DIR] [--out model.json]
@@ -16,8 +17,8 @@ const { values } = parseArgs({
   },
 });
 
-const datasetDirectory = resolve(values.data ?? process.env['CHARTER_MODERATION_DATASETS'] ?? '/work/shared/datasets/moderation');
-const headerPath = resolve(values.out ?? committedModelPath);
+const datasetDirectory = resolve(values.data ?? defaultDatasetDirectory);
+const headerPath = resolve(values.out ?? builtModelPath);
 mkdirSync(dirname(headerPath), { recursive: true });
 const startedAt = performance.now();
 const result = trainAndWriteArtifact({
