@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ApiKeyService, PlanService, systemClock, type Logger } from '@charter/core';
+import { ApiKeyService, newUserRecord, PlanService, systemClock, type Logger } from '@charter/core';
 import { SqlApiKeyRepository, SqlAuditLog, SqlPlanRepository, SqlUserRepository } from '@charter/storage';
 import { createTestDatabase, startFakeUpstream, type FakeUpstream, type TestDatabase } from '@charter/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ describe('three server processes sharing PostgreSQL and Redis', () => {
       flags: { isNonCommercialOnly: false },
     });
     const userId = `user_burst_${Date.now()}`;
-    await new SqlUserRepository(database.db).create({ id: userId, email: null, displayName: 'burst', role: 'member', createdAt: new Date() });
+    await new SqlUserRepository(database.db).create(newUserRecord({ id: userId, email: null, displayName: 'burst', role: 'member', createdAt: new Date() }));
     await plans.assign({ owner: { ownerType: 'user', ownerId: userId }, planId: 'burst' });
     const apiKeys = new ApiKeyService({ repository: new SqlApiKeyRepository(database.db), audit: new SqlAuditLog(database.db, 'postgres'), clock: systemClock, logger: silent });
     key = (await apiKeys.create(userId, { name: 'burst' }, system)).secret;

@@ -98,7 +98,7 @@ export function createProgram(): Command {
           bars.get(progress.model)!(progress.downloadedBytes, progress.totalBytes);
         },
       });
-      const models = app.services.inference.listModels({ userId: app.owner.id, organizationId: null, apiKeyId: null, scopes: { models: null, endpoints: null } });
+      const models = app.services.inference.listModels({ userId: app.owner.id, organizationId: null, apiKeyId: null, sessionId: null, scopes: { models: null, endpoints: null } });
       process.stderr.write(
         `Charter is listening on ${url}\n` +
           `  models: ${models.length > 0 ? models.map((model) => model.name).join(', ') : 'none (set CHARTER_MODEL to a GGUF path, hf: URI or https URL)'}\n` +

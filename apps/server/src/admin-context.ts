@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ApiKeyService, type Logger, newId, PlanService, systemClock, type User } from '@charter/core';
+import { ApiKeyService, type Logger, newId, newUserRecord, PlanService, systemClock, type User } from '@charter/core';
 import { migrateToLatest, openDatabase, SqlApiKeyRepository, SqlAuditLog, SqlPlanRepository, SqlUserRepository } from '@charter/storage';
 import type { CharterConfig } from './config.js';
 
@@ -21,13 +21,9 @@ export async function openAdminContext(config: CharterConfig): Promise<AdminCont
   const database = await openDatabase({ url: config.database.url ?? path.join(config.dataDir, 'charter.sqlite') });
   try {
     await migrateToLatest(database.db);
-    const owner = await new SqlUserRepository(database.db).ensureInstanceOwner({
-      id: newId('user'),
-      email: null,
-      displayName: 'Instance owner',
-      role: 'owner',
-      createdAt: systemClock(),
-    });
+    const owner = await new SqlUserRepository(database.db).ensureInstanceOwner(
+      newUserRecord({ id: newId('user'), email: null, displayName: 'Instance owner', role: 'owner', createdAt: systemClock() }),
+    );
     const audit = new SqlAuditLog(database.db, database.dialect);
     const apiKeys = new ApiKeyService({ repository: new SqlApiKeyRepository(database.db), audit, clock: systemClock, logger: quietLogger });
     const plans = new PlanService({ repository: new SqlPlanRepository(database.db), audit, clock: systemClock, defaultPlanId: config.limits.defaultPlanId });

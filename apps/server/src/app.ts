@@ -9,6 +9,7 @@ import {
   MeteringService,
   type ModelRoute,
   newId,
+  newUserRecord,
   systemClock,
   type User,
 } from '@charter/core';
@@ -89,7 +90,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
   try {
     await migrateToLatest(database.db);
     const users = new SqlUserRepository(database.db);
-    const owner = await users.ensureInstanceOwner({ id: newId('user'), email: null, displayName: 'Instance owner', role: 'owner', createdAt: systemClock() });
+    const owner = await users.ensureInstanceOwner(newUserRecord({ id: newId('user'), email: null, displayName: 'Instance owner', role: 'owner', createdAt: systemClock() }));
 
     const redis = config.redis.url ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
     if (redis) {

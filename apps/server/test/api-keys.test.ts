@@ -1,4 +1,4 @@
-import { hashApiKeySecret, verifyAuditChain } from '@charter/core';
+import { hashApiKeySecret, newUserRecord, verifyAuditChain } from '@charter/core';
 import { SqlApiKeyRepository, SqlAuditLog, SqlUserRepository } from '@charter/storage';
 import { testDialects } from '@charter/testing';
 import { sql } from 'kysely';
@@ -96,7 +96,7 @@ describe.each(testDialects)('API keys on %s', (dialect) => {
 
   it("API-4 user A can never read, revoke or rotate user B's key", async () => {
     const users = new SqlUserRepository(test.database.db);
-    const other = { id: `user_other_${dialect}`, email: `b-${dialect}@example.com`, displayName: 'B', role: 'member' as const, createdAt: new Date() };
+    const other = newUserRecord({ id: `user_other_${dialect}`, email: `b-${dialect}@example.com`, displayName: 'B', role: 'member', createdAt: new Date() });
     await users.create(other);
     const otherKey = await test.app.services.apiKeys.create(other.id, { name: 'b-key', scopes: { endpoints: ['api_keys', 'models'] } }, testActor);
     for (const [method, url] of [

@@ -1,3 +1,4 @@
+import { newUserRecord } from '@charter/core';
 import { freePort, startRedisServer } from '@charter/testing';
 import { testDialects } from '@charter/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ const tightPlan = (id: string, overrides: Record<string, unknown> = {}) => ({
 async function onPlan(test: TestApp, plan: ReturnType<typeof tightPlan>): Promise<string> {
   const plans = test.app.limits!.plans;
   await plans.create(plan);
-  const user = { id: `user_${plan.id}`, email: null, displayName: plan.id, role: 'member' as const, createdAt: new Date() };
+  const user = newUserRecord({ id: `user_${plan.id}`, email: null, displayName: plan.id, role: 'member', createdAt: new Date() });
   const { SqlUserRepository } = await import('@charter/storage');
   await new SqlUserRepository(test.database.db).create(user);
   await plans.assign({ owner: { ownerType: 'user', ownerId: user.id }, planId: plan.id });

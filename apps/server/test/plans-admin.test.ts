@@ -1,4 +1,4 @@
-import { verifyAuditChain } from '@charter/core';
+import { newUserRecord, verifyAuditChain } from '@charter/core';
 import { SqlAuditLog, SqlUserRepository } from '@charter/storage';
 import { testDialects } from '@charter/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ describe.each(testDialects)('Plan administration on %s', (dialect) => {
     test = await startTestApp(dialect);
     adminKey = (await test.app.services.apiKeys.create(test.app.owner.id, { name: 'admin', scopes: { endpoints: ['admin'] } }, testActor)).secret;
     memberId = `user_member_${dialect}`;
-    await new SqlUserRepository(test.database.db).create({ id: memberId, email: `member-${dialect}@example.com`, displayName: 'Member', role: 'member', createdAt: new Date() });
+    await new SqlUserRepository(test.database.db).create(newUserRecord({ id: memberId, email: `member-${dialect}@example.com`, displayName: 'Member', role: 'member', createdAt: new Date() }));
     memberAdminKey = (await test.app.services.apiKeys.create(memberId, { name: 'member admin', scopes: { endpoints: ['admin', 'api_keys', 'usage'] } }, testActor)).secret;
   });
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { UsageRecord } from '@charter/core';
+import { newUserRecord, type UsageRecord } from '@charter/core';
 import { SqlUserRepository } from '@charter/storage';
 import { testDialects } from '@charter/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,7 +97,7 @@ describe.each(testDialects)('Usage API on %s', (dialect) => {
     usageKey = { id: created.apiKey.id, secret: created.secret };
     inferenceKey = (await keys.create(test.app.owner.id, { name: 'inference only' }, testActor)).secret;
     memberId = `user_member_${dialect}`;
-    await new SqlUserRepository(test.database.db).create({ id: memberId, email: `member-${dialect}@example.com`, displayName: 'Member', role: 'member', createdAt: new Date() });
+    await new SqlUserRepository(test.database.db).create(newUserRecord({ id: memberId, email: `member-${dialect}@example.com`, displayName: 'Member', role: 'member', createdAt: new Date() }));
     const member = await keys.create(memberId, { name: 'member', scopes: { endpoints: ['chat.completions', 'usage'] } }, testActor);
     memberKey = { id: member.apiKey.id, secret: member.secret };
   });

@@ -18,7 +18,17 @@ export type CharterErrorCode =
   | 'engine_error'
   | 'conflict'
   | 'content_policy_violation'
-  | 'service_unavailable';
+  | 'service_unavailable'
+  // Accounts and sessions (ACC-*).
+  | 'invalid_credentials'
+  | 'invalid_session'
+  | 'csrf_token_invalid'
+  | 'email_not_verified'
+  | 'account_unavailable'
+  | 'registration_refused'
+  | 'invalid_token'
+  | 'reauthentication_required'
+  | 'too_many_attempts';
 
 /** Base class of every error the domain raises on purpose. */
 export class CharterError extends Error {
@@ -46,7 +56,7 @@ export class InvalidRequestError extends CharterError {
 
 /** No credentials, or credentials that do not identify an active key or session. */
 export class AuthenticationError extends CharterError {
-  constructor(code: 'invalid_api_key' | 'missing_api_key', message: string) {
+  constructor(code: 'invalid_api_key' | 'missing_api_key' | 'invalid_session' | 'invalid_credentials' | 'reauthentication_required', message: string) {
     super(code, message);
   }
 }
@@ -99,4 +109,18 @@ export class EngineError extends CharterError {
   ) {
     super(code, message, options);
   }
+}
+
+/** Too many attempts at a guessable secret (a password, a code); `retryAfterSeconds` says when to try again. */
+export class TooManyAttemptsError extends CharterError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    super('too_many_attempts', `Too many attempts. Try again in ${formatWait(retryAfterSeconds)}.`, { isRetryable: true });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+function formatWait(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`;
+  return `${Math.ceil(seconds / 60)} minutes`;
 }

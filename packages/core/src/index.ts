@@ -16,3 +16,6 @@ export * from './privacy/data-inventory.js';
 export * from './limits/index.js';
 export * from './plans/index.js';
 export * from './usage-reports/index.js';
+export * from './authentication/index.js';
+export * from './sessions/index.js';
+export * from './notices/index.js';

@@ -1,4 +1,5 @@
-import type { BillingOwnerType, OveragePolicy, PlanKind, QuotaPeriod, QuotaUnit, UsageStatus, User } from '@charter/core';
+import type { AccountStatus, BillingOwnerType, OveragePolicy, PlanKind, QuotaPeriod, QuotaUnit, StaffRole, UsageStatus, User } from '@charter/core';
+import type { Generated } from 'kysely';
 
 /**
  * Rows exactly as stored: snake_case columns, times as epoch milliseconds (UTC) in integer columns so
@@ -15,6 +16,12 @@ export interface DatabaseSchema {
   plan_assignments: PlanAssignmentsTable;
   quota_usage: QuotaUsageTable;
   quota_notices: QuotaNoticesTable;
+  sessions: SessionsTable;
+  one_time_tokens: OneTimeTokensTable;
+  legal_acceptances: LegalAcceptancesTable;
+  account_status_changes: AccountStatusChangesTable;
+  known_devices: KnownDevicesTable;
+  blocked_identities: BlockedIdentitiesTable;
 }
 
 export interface UsersTable {
@@ -23,6 +30,78 @@ export interface UsersTable {
   display_name: string;
   role: User['role'];
   created_at: number;
+  /** Argon2id hash; null for the instance owner and SSO-only accounts. */
+  password_hash: string | null;
+  status: Generated<AccountStatus>;
+  email_verified_at: number | null;
+  country: string | null;
+  region: string | null;
+  /** When the person attested being of age (the date of birth itself is not kept). */
+  age_attested_at: number | null;
+  staff_role: StaffRole | null;
+  locked_at: number | null;
+  deletion_requested_at: number | null;
+  updated_at: number | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  method: string;
+  ip_address: string;
+  user_agent: string | null;
+  created_at: number;
+  last_seen_at: number;
+  authenticated_at: number;
+  absolute_expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface OneTimeTokensTable {
+  id: string;
+  user_id: string | null;
+  purpose: string;
+  token_hash: string;
+  subject: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface LegalAcceptancesTable {
+  id: string;
+  user_id: string;
+  document: string;
+  version: string;
+  accepted_at: number;
+  ip_address: string;
+  user_agent: string | null;
+  method: string;
+}
+
+export interface AccountStatusChangesTable {
+  id: string;
+  user_id: string;
+  from_status: AccountStatus;
+  to_status: AccountStatus;
+  reason: string;
+  actor_user_id: string | null;
+  occurred_at: number;
+}
+
+export interface KnownDevicesTable {
+  user_id: string;
+  device_hash: string;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
+export interface BlockedIdentitiesTable {
+  identity_hash: string;
+  kind: string;
+  reason: string;
+  blocked_at: number;
 }
 
 export interface ApiKeysTable {

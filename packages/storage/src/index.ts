@@ -10,3 +10,7 @@ export * from './sql-audit-log.js';
 export * from './sql-plan-repository.js';
 export * from './sql-violation-repository.js';
 export { migrations } from './migrations/index.js';
+export * from './sql-session-repository.js';
+export * from './sql-one-time-token-repository.js';
+export * from './sql-known-device-repository.js';
+export * from './sql-identity-blocklist.js';

@@ -58,6 +58,17 @@ export class SqlApiKeyRepository implements ApiKeyRepository {
     return result.numUpdatedRows > 0n;
   }
 
+  async revokeAllOfOwner(ownerUserId: string, revokedAt: Date): Promise<ApiKey[]> {
+    const rows = await this.#db
+      .updateTable('api_keys')
+      .set({ revoked_at: toEpochMilliseconds(revokedAt) })
+      .where('owner_user_id', '=', ownerUserId)
+      .where('revoked_at', 'is', null)
+      .returningAll()
+      .execute();
+    return rows.map(toApiKey);
+  }
+
   async replace(ownerUserId: string, oldKeyId: string, replacement: ApiKey, revokedAt: Date): Promise<boolean> {
     if (replacement.ownerUserId !== ownerUserId) {
       throw new InvalidRequestError('A replacement API key must belong to the owner of the key it replaces.');

@@ -1,4 +1,4 @@
-import { CharterError, type CharterErrorCode, RateLimitExceededError } from '@charter/core';
+import { CharterError, type CharterErrorCode, RateLimitExceededError, TooManyAttemptsError } from '@charter/core';
 import type { ErrorResponseBody } from '@charter/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -23,6 +23,15 @@ const statusByCode: Record<CharterErrorCode, { status: number; type: string }> =
   conflict: { status: 409, type: 'invalid_request_error' },
   content_policy_violation: { status: 400, type: 'invalid_request_error' },
   service_unavailable: { status: 503, type: 'server_error' },
+  invalid_credentials: { status: 401, type: 'invalid_request_error' },
+  invalid_session: { status: 401, type: 'invalid_request_error' },
+  reauthentication_required: { status: 401, type: 'invalid_request_error' },
+  csrf_token_invalid: { status: 403, type: 'permission_error' },
+  email_not_verified: { status: 403, type: 'permission_error' },
+  account_unavailable: { status: 403, type: 'permission_error' },
+  registration_refused: { status: 403, type: 'permission_error' },
+  invalid_token: { status: 400, type: 'invalid_request_error' },
+  too_many_attempts: { status: 429, type: 'rate_limit_error' },
 };
 
 /** Codes whose OpenAI error JSON has `code: null` (OpenAI sends no code for these). */
@@ -72,6 +81,7 @@ export function registerErrorHandler(app: FastifyInstance, metrics: ServerMetric
     if (isUnexpected) request.log.error({ err: error }, 'unexpected error');
     metrics.observeError(body.error.code ?? body.error.type);
     if (error instanceof RateLimitExceededError) void reply.headers(definedHeaders(error.headers));
+    if (error instanceof TooManyAttemptsError) void reply.header('retry-after', String(error.retryAfterSeconds));
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AdminAccessPolicy } from './admin-access-policy.js';
 import type { ApiEndpoint, Principal } from './principal.js';
 
-const principal = (userId: string, endpoints: ApiEndpoint[] | null): Principal => ({ userId, organizationId: null, apiKeyId: 'key_1', scopes: { models: null, endpoints } });
+const principal = (userId: string, endpoints: ApiEndpoint[] | null): Principal => ({ userId, organizationId: null, apiKeyId: 'key_1', sessionId: null, scopes: { models: null, endpoints } });
 
 describe('AdminAccessPolicy', () => {
   const policy = new AdminAccessPolicy({ instanceOwnerId: 'user_owner' });

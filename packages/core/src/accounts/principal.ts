@@ -1,6 +1,6 @@
 /**
  * Who is making a request, after authentication. Every owner-scoped use case takes a principal and
- * reads only what belongs to `userId` (or, once organisations exist, to `organizationId`).
+ * reads only what belongs to `userId` (or to `organizationId` when the request acts for an organisation).
  */
 export interface Principal {
   userId: string;
@@ -8,6 +8,8 @@ export interface Principal {
   organizationId: string | null;
   /** Present when the request authenticated with an API key. */
   apiKeyId: string | null;
+  /** Present when the request authenticated with a browser session (ACC-3). */
+  sessionId: string | null;
   /** What the credential may do; `null` lists mean "no restriction". */
   scopes: ApiScopes;
 }
@@ -30,6 +32,12 @@ export type ApiEndpoint = (typeof apiEndpoints)[number];
  * and instance administration. An unrestricted (`null`) endpoint list means "all inference endpoints".
  */
 export const explicitOnlyApiEndpoints: readonly ApiEndpoint[] = ['api_keys', 'usage', 'admin'];
+
+/**
+ * What a signed-in person's browser session may do: everything of their own account (inference, keys, usage);
+ * administration only through the staff checks, never through the scope.
+ */
+export const sessionScopes: ApiScopes = { models: null, endpoints: apiEndpoints.filter((endpoint) => endpoint !== 'admin') };
 
 /**
  * Whether a credential may call an endpoint family. Privileged families must be named explicitly, so a

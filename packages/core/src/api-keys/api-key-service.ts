@@ -31,6 +31,8 @@ export interface ApiKeyServiceOptions {
   cacheTtlMs?: number;
   /** How often last-used times are written (one batched write, never one per request). */
   lastUsedFlushIntervalMs?: number;
+  /** Called after a key is created (the holder is emailed about new keys, ACC-8). */
+  onCreated?: (apiKey: ApiKey) => void;
 }
 
 export interface CreateApiKeyInput {
@@ -55,8 +57,10 @@ export class ApiKeyService {
   readonly #cache = new Map<string, CachedKey>();
   readonly #pendingLastUsed = new Map<string, Date>();
   readonly #flushTimer: NodeJS.Timeout;
+  readonly #onCreated: ((apiKey: ApiKey) => void) | undefined;
 
   constructor(options: ApiKeyServiceOptions) {
+    this.#onCreated = options.onCreated;
     this.#repository = options.repository;
     this.#audit = options.audit;
     this.#clock = options.clock;
@@ -82,6 +86,7 @@ export class ApiKeyService {
     });
     await this.#repository.insert(issued.apiKey);
     await this.#record('api_key.created', issued.apiKey, actor, now);
+    this.#onCreated?.(issued.apiKey);
     return issued;
   }
 
@@ -103,6 +108,15 @@ export class ApiKeyService {
       this.#cache.delete(apiKey.secretHash);
     }
     return this.get(ownerUserId, apiKeyId);
+  }
+
+  /** Revoke every active key of a user (compromise, deletion); returns how many were revoked. */
+  async revokeAllOfUser(ownerUserId: string, actor: AuditActor): Promise<number> {
+    const now = this.#clock();
+    const revoked = await this.#repository.revokeAllOfOwner(ownerUserId, now);
+    for (const [secretHash, entry] of this.#cache) if (entry.apiKey.ownerUserId === ownerUserId) this.#cache.delete(secretHash);
+    for (const apiKey of revoked) await this.#record('api_key.revoked', apiKey, actor, now);
+    return revoked.length;
   }
 
   /** Replace a key by a new secret with the same name, scopes and expiry; the old one stops working at once. */
@@ -131,7 +145,7 @@ export class ApiKeyService {
       throw new AuthenticationError('invalid_api_key', `Incorrect API key provided: ${redactSecret(secret)}.`);
     }
     this.#pendingLastUsed.set(apiKey.id, new Date(nowMs));
-    return { userId: apiKey.ownerUserId, organizationId: apiKey.organizationId, apiKeyId: apiKey.id, scopes: apiKey.scopes };
+    return { userId: apiKey.ownerUserId, organizationId: apiKey.organizationId, apiKeyId: apiKey.id, sessionId: null, scopes: apiKey.scopes };
   }
 
   /** Write pending last-used times in one batch. Failures keep them for the next flush. */

@@ -7,7 +7,18 @@ export type AuditAction =
   | 'plan.updated'
   | 'plan.deleted'
   | 'plan.assigned'
-  | 'plan.unassigned';
+  | 'plan.unassigned'
+  | 'user.registered'
+  | 'user.registration_refused'
+  | 'user.email_verified'
+  | 'user.signed_in'
+  | 'user.password_changed'
+  | 'user.compromise_reported'
+  | 'user.unlocked'
+  | 'user.deletion_requested'
+  | 'user.status_changed'
+  | 'session.revoked'
+  | 'session.revoked_all';
 
 /** Who did it, and through which door. */
 export interface AuditActor {

@@ -151,7 +151,7 @@ describe('RateLimiter on the in-memory store', () => {
   it('API-5 admit throws rate_limit_exceeded carrying Retry-After and x-ratelimit-* values', async () => {
     const { limiter } = setup();
     const subjects = rateLimitSubjectsFor(
-      { userId: 'u1', organizationId: null, apiKeyId: 'key_a', scopes: { models: null, endpoints: null } },
+      { userId: 'u1', organizationId: null, apiKeyId: 'key_a', sessionId: null, scopes: { models: null, endpoints: null } },
       { ownerType: 'user', ownerId: 'u1' },
       limits({ requestsPerMinute: 2, tokensPerMinute: 1_000 }),
     );

@@ -25,14 +25,11 @@ export interface DataInventoryEntry {
   erasure: ErasureMethod;
 }
 
-/**
- * The one registry of personal data. Export, erasure, retention and the privacy centre walk it; a table
- * that holds personal data and is missing here is a bug (a storage test compares it with the schema).
- */
-export const dataInventory: readonly DataInventoryEntry[] = [
+/** Tables of the service spine: users, keys, metering, audit, plans, moderation. */
+const spineInventory: readonly DataInventoryEntry[] = [
   {
     table: 'users',
-    columns: ['id', 'email', 'display_name'],
+    columns: ['id', 'email', 'display_name', 'password_hash', 'country', 'region', 'age_attested_at', 'email_verified_at'],
     subjectColumn: 'id',
     category: 'account',
     purpose: 'Identify the account holder and let them sign in.',
@@ -113,6 +110,77 @@ export const dataInventory: readonly DataInventoryEntry[] = [
     erasure: 'anonymise',
   },
 ];
+
+/** Tables of accounts and sign-in (ACC-*). */
+const accountInventory: readonly DataInventoryEntry[] = [
+  {
+    table: 'sessions',
+    columns: ['user_id', 'ip_address', 'user_agent', 'created_at', 'last_seen_at'],
+    subjectColumn: 'user_id',
+    category: 'log_data',
+    purpose: 'Keep people signed in, and let them see and end their sessions (ACC-3).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'days', days: 90 },
+    erasure: 'delete',
+  },
+  {
+    table: 'one_time_tokens',
+    columns: ['user_id', 'subject'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'Single-use links and challenges: email verification, password reset, compromise reports, sign-in codes.',
+    lawfulBasis: 'contract',
+    retention: { kind: 'days', days: 30 },
+    erasure: 'delete',
+  },
+  {
+    table: 'legal_acceptances',
+    columns: ['user_id', 'ip_address', 'user_agent', 'accepted_at'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'Evidence of who accepted which version of the terms and privacy policy, when and from where (POL-3).',
+    lawfulBasis: 'legal_obligation',
+    retention: { kind: 'days', days: 3650 },
+    erasure: 'retain',
+  },
+  {
+    table: 'account_status_changes',
+    columns: ['user_id', 'reason', 'actor_user_id'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'History of account states with reason and actor (ACC-10), for enforcement and appeals.',
+    lawfulBasis: 'legitimate_interest',
+    retention: { kind: 'days', days: 2190 },
+    erasure: 'retain',
+  },
+  {
+    table: 'known_devices',
+    columns: ['user_id', 'device_hash', 'first_seen_at', 'last_seen_at'],
+    subjectColumn: 'user_id',
+    category: 'cookies',
+    purpose: 'Recognise devices signed in before: new-sign-in notices and fair password throttling (ACC-3, ACC-8).',
+    lawfulBasis: 'legitimate_interest',
+    retention: { kind: 'days', days: 400 },
+    erasure: 'delete',
+  },
+  {
+    table: 'blocked_identities',
+    columns: ['identity_hash'],
+    // A hash of a terminated account's email or SSO subject; no user id, by design.
+    subjectColumn: 'identity_hash',
+    category: 'account',
+    purpose: 'Stop terminated identities from registering again (ACC-10); hashes only.',
+    lawfulBasis: 'legitimate_interest',
+    retention: { kind: 'days', days: 3650 },
+    erasure: 'retain',
+  },
+];
+
+/**
+ * The one registry of personal data. Export, erasure, retention and the privacy centre walk it; a table
+ * that holds personal data and is missing here is a bug (a storage test compares it with the schema).
+ */
+export const dataInventory: readonly DataInventoryEntry[] = [...spineInventory, ...accountInventory];
 
 /** Tables that hold no personal data at all (schema bookkeeping, operator configuration such as plans). */
 export const tablesWithoutPersonalData: readonly string[] = ['kysely_migration', 'kysely_migration_lock', 'plans'];

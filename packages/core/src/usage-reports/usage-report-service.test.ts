@@ -11,6 +11,7 @@ const usageKey = (fields: Partial<Principal> = {}): Principal => ({
   userId: 'user_alice',
   organizationId: null,
   apiKeyId: 'key_usage',
+  sessionId: null,
   scopes: { models: null, endpoints: ['usage'] },
   ...fields,
 });

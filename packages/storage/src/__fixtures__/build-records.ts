@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { ApiKey, UsageRecord, User } from '@charter/core';
+import { newUserRecord, type ApiKey, type UsageRecord, type User } from '@charter/core';
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from '../database-schema.js';
 
@@ -13,7 +13,7 @@ export function at(offsetMs: number): Date {
 
 export function buildUser(overrides: Partial<User> = {}): User {
   const id = randomUUID();
-  return { id, email: `${id}@example.test`, displayName: 'Test User', role: 'member', createdAt: at(0), ...overrides };
+  return newUserRecord({ id, email: `${id}@example.test`, displayName: 'Test User', role: 'member', createdAt: at(0), ...overrides });
 }
 
 /** Inserts a member directly: the user port has no "create member" yet, and api_keys needs its owner row. */
