@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import {
@@ -23,7 +24,10 @@ import type { CharterConfig } from './config.js';
 import { createEngines, type ModelDownloadProgress } from './engines.js';
 import { createLimits, type LimitsWiring } from './limits.js';
 import { createModerationService } from './moderation.js';
-import { createApiKeyAuthentication } from './plugins/auth.js';
+import { AccountNotifier, createAccounts, createMailer, publicUrl } from './accounts.js';
+import { createAuthenticators } from './plugins/auth.js';
+import { accountRoute } from './routes/auth/account.route.js';
+import { authRoute } from './routes/auth/auth.route.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { ServerMetrics } from './plugins/metrics.js';
 import { generateRequestId } from './plugins/request-id.js';
@@ -111,7 +115,20 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     const audit = new SqlAuditLog(database.db, database.dialect);
     const limits = config.limits.isEnabled ? await createLimits({ config, database, redis, owner, audit, metrics, logger }) : undefined;
     if (limits) releasers.push(() => limits.close());
-    const apiKeys = new ApiKeyService({ repository: new SqlApiKeyRepository(database.db), audit, clock: systemClock, logger, cacheTtlMs: config.apiKeys.cacheTtlMs });
+    const mailer = createMailer(config);
+    releasers.push(async () => mailer.close?.());
+    const notifier = new AccountNotifier({ mailer, logger, publicUrl: publicUrl(config) });
+    releasers.push(() => notifier.close());
+    const apiKeys = new ApiKeyService({
+      repository: new SqlApiKeyRepository(database.db),
+      audit,
+      clock: systemClock,
+      logger,
+      cacheTtlMs: config.apiKeys.cacheTtlMs,
+      onCreated: (apiKey) => void notifyKeyCreated(users, notifier, apiKey.ownerUserId, apiKey.name, apiKey.prefix),
+    });
+    const accounts = createAccounts({ config, database, redis, audit, apiKeys, notifier, logger });
+    releasers.push(() => accounts.close());
 
     const built = options.engines
       ? { engines: options.engines, routes: options.routes ?? (await defaultRoutes(options.engines)), noModelMessage: undefined }
@@ -132,14 +149,18 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     await plans.ensureDefaultPlans();
     const usageReports = new UsageReportService({ repository: new SqlUsageRepository(database.db) });
     const adminAccess = new AdminAccessPolicy({ instanceOwnerId: owner.id });
-    const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess };
+    const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess, accounts };
+    const authenticators = createAuthenticators({ apiKeys, sessions: accounts.sessions, access: accounts.access });
 
     let isReady = true;
     const inflight = new InflightRequests();
     const context: RouteContext = {
       services,
       metrics,
-      authenticate: createApiKeyAuthentication(apiKeys),
+      config,
+      authenticate: authenticators.authenticate,
+      authenticateSession: authenticators.authenticateSession,
+      isTwoFactorEnabled: async () => false,
       requestSignal: (reply) => createRequestSignal(reply, config.server.requestTimeoutMs, inflight),
       observeStream: (request, status) => {
         metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', status, performance.now() - request.startedAtMs);
@@ -151,6 +172,9 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
       databasePing: () => pingDatabase(database.db),
     };
 
+    await fastify.register(fastifyCookie);
+    fastify.decorateRequest('session', undefined);
+    fastify.decorateRequest('sessionToken', undefined);
     fastify.setValidatorCompiler(validatorCompiler);
     // Responses are built from typed objects; re-validating them on the hot path buys nothing.
     fastify.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -188,6 +212,8 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     apiKeysRoute(fastify, context);
     usageRoute(fastify, context);
     plansAdminRoute(fastify, context);
+    authRoute(fastify, context);
+    accountRoute(fastify, context);
     await fastify.ready();
 
     let closing: Promise<void> | undefined;
@@ -220,6 +246,12 @@ declare module 'fastify' {
   interface FastifyRequest {
     startedAtMs: number;
   }
+}
+
+/** Email the holder about a new key (ACC-8); keys of the instance owner (no email) need no notice. */
+async function notifyKeyCreated(users: SqlUserRepository, notifier: AccountNotifier, userId: string, keyName: string, prefix: string): Promise<void> {
+  const user = await users.findById(userId).catch(() => undefined);
+  if (user?.email) notifier.apiKeyCreated(user.email, keyName, prefix);
 }
 
 async function defaultRoutes(engines: InferenceEngine[]): Promise<ModelRoute[]> {

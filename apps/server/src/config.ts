@@ -119,6 +119,34 @@ export const configSchema = z.object({
     })
     .prefault({}),
   /** Acceptable-use checks (AUP-1, AUP-2): the policy is validated by core's `parseModerationPolicy`. */
+  /** Where people reach this service (links in emails); default `http://<host>:<port>`. */
+  publicUrl: z.url().optional(),
+  /** Accounts, sign-in and sessions (ACC-*). */
+  accounts: z
+    .object({
+      /** Versions of the legal documents in force, which new accounts accept (POL-1, POL-3). */
+      legal: z.object({ termsVersion: z.string().min(1).default('2026-11-01'), privacyVersion: z.string().min(1).default('2026-11-01') }).prefault({}),
+      sessionIdleTimeoutMs: z.number().int().positive().default(14 * 24 * 60 * 60 * 1000),
+      sessionAbsoluteTimeoutMs: z.number().int().positive().default(30 * 24 * 60 * 60 * 1000),
+      /** `auto`: Secure cookies when the request came over TLS (directly or per a trusted proxy). */
+      cookieSecure: z.enum(['auto', 'always', 'never']).default('auto'),
+      /** How long a node trusts its cached view of an account's state; keep ≤ 1000 (ACC-10: within a second). */
+      accessCacheTtlMs: z.number().int().min(0).max(1000).default(500),
+      /** ISO 3166-1 country or 3166-2 region codes refused by declared and IP location (ACC-2). */
+      sanctionedRegions: z.array(z.string().regex(/^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$/, 'Use ISO 3166-1 or 3166-2 codes.')).optional(),
+      /** Ages of majority by country or region where not 18, added to the built-in table. */
+      agesOfMajority: z.record(z.string(), z.number().int().min(14).max(25)).default({}),
+    })
+    .prefault({}),
+  /** Outgoing email: SMTP when `smtpUrl` is set, else files in `<data dir>/outbox` (development). */
+  mail: z
+    .object({
+      smtpUrl: z.string().regex(/^smtps?:\/\//, 'Use smtp://… or smtps://…').optional(),
+      from: z.string().min(3).default('Charter <no-reply@localhost>'),
+      requireTls: z.boolean().default(false),
+      outboxDir: z.string().optional(),
+    })
+    .prefault({}),
   moderation: z
     .object({
       isEnabled: z.boolean().default(true),
@@ -150,7 +178,8 @@ export class ConfigError extends Error {
 /**
  * Read the configuration: defaults, then the JSON file (`CHARTER_CONFIG`, or `<dataDir>/charter.json` when
  * present), then the environment: CHARTER_DATA_DIR, CHARTER_MODEL, CHARTER_MODEL_CONTEXT, CHARTER_THREADS,
- * CHARTER_HOST, CHARTER_PORT, DATABASE_URL, REDIS_URL, CHARTER_LOG_LEVEL. Throws `ConfigError` with readable issues.
+ * CHARTER_HOST, CHARTER_PORT, DATABASE_URL, REDIS_URL, CHARTER_LOG_LEVEL, CHARTER_PUBLIC_URL, CHARTER_SMTP_URL,
+ * CHARTER_MAIL_FROM. Throws `ConfigError` with readable issues.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, unknown> = {}): CharterConfig {
   const dataDir = env.CHARTER_DATA_DIR ?? './data';
@@ -184,6 +213,11 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.DATABASE_URL) config.database = { url: env.DATABASE_URL };
   if (env.REDIS_URL) config.redis = { url: env.REDIS_URL };
   if (env.CHARTER_LOG_LEVEL) config.log = { level: env.CHARTER_LOG_LEVEL };
+  if (env.CHARTER_PUBLIC_URL) config.publicUrl = env.CHARTER_PUBLIC_URL;
+  const mail: Record<string, unknown> = {};
+  if (env.CHARTER_SMTP_URL) mail.smtpUrl = env.CHARTER_SMTP_URL;
+  if (env.CHARTER_MAIL_FROM) mail.from = env.CHARTER_MAIL_FROM;
+  if (Object.keys(mail).length > 0) config.mail = mail;
   if (env.CHARTER_MODEL) {
     const contextWindow = env.CHARTER_MODEL_CONTEXT ? numberFromEnv('CHARTER_MODEL_CONTEXT', env.CHARTER_MODEL_CONTEXT) : undefined;
     config.embedded = { models: [{ name: modelNameFromSource(env.CHARTER_MODEL), source: env.CHARTER_MODEL, contextWindow }] };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InferenceEngine } from '@charter/engine-spec';
 import { createOpenAiCompatibleEngine, type OpenAiCompatibleEngineOptions } from '@charter/engine-openai-compatible';
-import { createTestDatabase, startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions, type TestDatabase, type TestDialect } from '@charter/testing';
+import { createTestDatabase, startFakeUpstream, startSmtpSink, type FakeUpstream, type FakeUpstreamOptions, type SmtpSink, type TestDatabase, type TestDialect } from '@charter/testing';
 import { buildApp, type CharterApp } from '../src/app.js';
 import { configSchema } from '../src/config.js';
 
@@ -13,6 +13,8 @@ export interface TestApp {
   app: CharterApp;
   upstream: FakeUpstream;
   database: TestDatabase;
+  /** The real SMTP server the app sends its email to. */
+  mail: SmtpSink;
   /** Every log line the app wrote, as text. */
   logs: () => string;
   /** A key of the instance owner with every scope including key management. */
@@ -32,6 +34,7 @@ export interface TestAppOptions {
 export async function startTestApp(dialect: TestDialect, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const upstream = await startFakeUpstream(options.upstream);
+  const mail = await startSmtpSink();
   const dataDir = await mkdtemp(join(tmpdir(), 'charter-app-'));
   const logStream = new PassThrough();
   let logText = '';
@@ -53,6 +56,8 @@ export async function startTestApp(dialect: TestDialect, options: TestAppOptions
     database: { url: database.url },
     log: { level: 'info' },
     metering: { flushIntervalMs: 60_000 },
+    mail: { smtpUrl: mail.url, from: 'Charter <no-reply@charter.test>' },
+    publicUrl: 'http://charter.test',
     ...options.config,
   });
   const app = await buildApp(config, { engines: [engine, ...(options.extraEngines ?? [])], logStream });
@@ -64,11 +69,13 @@ export async function startTestApp(dialect: TestDialect, options: TestAppOptions
     app,
     upstream,
     database,
+    mail,
     logs: () => logText,
     ownerKey: issued.secret,
     async close() {
       await app.close(1000);
       await upstream.close();
+      await mail.close();
       await database.close();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -7,3 +7,4 @@ export * from './account/api-keys.schema.js';
 export * from './openai/moderations.schema.js';
 export * from './account/usage.schema.js';
 export * from './admin/plans.schema.js';
+export * from './account/auth.schema.js';

@@ -1,1 +1,2 @@
-export {};
+export * from './argon2-password-hasher.js';
+export * from './zxcvbn-password-rules.js';

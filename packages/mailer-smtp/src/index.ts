@@ -1,1 +1,2 @@
-export {};
+export * from './smtp-mailer.js';
+export * from './outbox-mailer.js';

@@ -5,3 +5,4 @@ export type { FakeChatFixture, FakeUpstream, FakeUpstreamOptions, FakeUpstreamRe
 export { describeEngineContract } from './engine-contract-suite.js';
 export type { EngineContractOptions, EngineContractSubject } from './engine-contract-suite.js';
 export { freePort, startRedisServer, type RedisServerProcess } from './redis-server-process.js';
+export { startSmtpSink, tokenFromEmail, type ReceivedEmail, type SmtpSink } from './smtp-sink.js';

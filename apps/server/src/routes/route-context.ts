@@ -1,6 +1,8 @@
 import type { ApiKeyService, InferenceService, MeteringService, ModerationService } from '@charter/core';
 import type { AdminAccessPolicy, PlanService, UsageReportService } from '@charter/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AccountsWiring } from '../accounts.js';
+import type { CharterConfig } from '../config.js';
 import type { ServerMetrics } from '../plugins/metrics.js';
 
 /** The services a route may call. Routes never touch storage or engines directly. */
@@ -15,14 +17,21 @@ export interface AppServices {
   usageReports: UsageReportService;
   /** Who may administer the instance. */
   adminAccess: AdminAccessPolicy;
+  /** Accounts, sign-in and sessions (ACC-*). */
+  accounts: AccountsWiring;
 }
 
 /** What every route plugin is handed by `buildApp`. */
 export interface RouteContext {
   services: AppServices;
   metrics: ServerMetrics;
-  /** preHandler that sets `request.principal` from the bearer key, or throws 401. */
+  config: CharterConfig;
+  /** preHandler that sets `request.principal` from the bearer key or the session cookie, or throws 401. */
   authenticate: (request: FastifyRequest) => Promise<void>;
+  /** preHandler that accepts only the session cookie (the account's own pages). */
+  authenticateSession: (request: FastifyRequest) => Promise<void>;
+  /** Whether the user has a second factor (ACC-4); false until that capability is wired. */
+  isTwoFactorEnabled: (userId: string) => Promise<boolean>;
   /** Abort signal of an inference request (client disconnect, deadline), tracked for graceful shutdown. */
   requestSignal: (reply: FastifyReply) => { signal: AbortSignal; dispose(): void };
   /** Count and log a hijacked (streamed) response, which bypasses Fastify's onResponse hook. */

@@ -72,3 +72,16 @@ export class AccountAccess {
     return user;
   }
 }
+
+/** The account's email address is not verified yet, and the action needs it (ACC-1). */
+export class EmailNotVerifiedError extends CharterError {
+  constructor(action: string) {
+    super('email_not_verified', `Verify your email address before you ${action}. We sent you a link; you can ask for a new one in your account settings.`);
+  }
+}
+
+/** API keys need an account in good standing with a verified email (the instance owner has no email to verify). */
+export function assertMayCreateApiKeys(user: User): void {
+  if (!canUseService(user)) throw new AccountUnavailableError(describeUnavailableAccount(user));
+  if (user.email !== null && user.emailVerifiedAt === null) throw new EmailNotVerifiedError('create API keys');
+}

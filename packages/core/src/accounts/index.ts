@@ -10,3 +10,4 @@ export * from './account-security-service.js';
 export * from './eligibility.js';
 export * from './identity-blocklist.js';
 export * from './registration-service.js';
+export * from './regional-eligibility-checker.js';

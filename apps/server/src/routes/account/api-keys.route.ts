@@ -7,7 +7,7 @@ import {
   errorResponseSchema,
   issuedApiKeySchema,
 } from '@charter/contracts';
-import { type ApiKey, canCallEndpoint, type IssuedApiKey, PermissionDeniedError } from '@charter/core';
+import { type ApiKey, assertMayCreateApiKeys, canCallEndpoint, type IssuedApiKey, PermissionDeniedError } from '@charter/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RouteContext } from '../route-context.js';
@@ -58,6 +58,7 @@ export function apiKeysRoute(app: FastifyInstance, context: RouteContext): void 
     { preHandler: authorise, schema: { ...common, summary: 'Create an API key (the secret is returned once)', body: createApiKeyRequestSchema, response: { 201: issuedApiKeySchema, '4xx': errorResponseSchema } } },
     async (request, reply) => {
       const body = request.body;
+      assertMayCreateApiKeys(await context.services.accounts.access.assertCanUseService(request.principal.userId));
       const issued = await keys.create(request.principal.userId, {
         name: body.name,
         scopes: { models: body.scopes?.models ?? null, endpoints: body.scopes?.endpoints ?? null },
