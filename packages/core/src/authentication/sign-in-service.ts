@@ -45,7 +45,7 @@ export interface SignInServiceOptions {
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
-  /** Consulted after the password; absent means no second factor exists yet. */
+  /** Consulted after the first factor; absent means no second factor exists yet. */
   secondFactor?: SecondFactorGate;
   limits?: SignInThrottleLimits;
 }
@@ -83,7 +83,7 @@ export class SignInService {
   }
 
   async signInWithPassword(input: PasswordSignInInput, origin: RequestOrigin): Promise<SignInResult> {
-    const { users, passwordHasher, throttle, secondFactor, tokens } = this.#options;
+    const { users, passwordHasher, throttle } = this.#options;
     const email = normalizeEmail(input.email);
     const user = await users.findByEmail(email);
     const deviceToken = input.deviceToken ?? generateOpaqueToken();
@@ -99,12 +99,22 @@ export class SignInService {
       this.#options.logger.info({ event: 'sign_in_failed', isKnownDevice }, 'sign-in failed');
       throw new AuthenticationError('invalid_credentials', invalidCredentialsMessage);
     }
+    return this.afterPrimaryFactor(user, origin, deviceToken, 'password');
+  }
+
+  /**
+   * After a first factor (password, SSO) proved who someone is: a challenge when the account has a second
+   * factor (ACC-4), else the session. Every way of signing in goes through here.
+   */
+  async afterPrimaryFactor(user: User, origin: RequestOrigin, deviceToken: string, method: Session['method']): Promise<SignInResult> {
+    const { secondFactor, tokens } = this.#options;
     if (!canAuthenticate(user)) throw new AccountUnavailableError(describeUnavailableAccount(user));
     if (secondFactor && (await secondFactor.isRequired(user.id))) {
-      const challengeToken = await tokens.issue('second_factor_challenge', { userId: user.id, subject: hashDeviceToken(deviceToken), lifetimeMs: challengeLifetimeMs });
+      // The challenge is bound to the device and to how the first factor was given.
+      const challengeToken = await tokens.issue('second_factor_challenge', { userId: user.id, subject: `${method}:${hashDeviceToken(deviceToken)}`, lifetimeMs: challengeLifetimeMs });
       return { kind: 'second_factor_required', user, challengeToken, deviceToken };
     }
-    return { kind: 'signed_in', user, opened: await this.completeSignIn(user, origin, deviceToken, 'password'), deviceToken };
+    return { kind: 'signed_in', user, opened: await this.completeSignIn(user, origin, deviceToken, method), deviceToken };
   }
 
   /**
