@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import {
   AccountAccess,
@@ -59,9 +60,13 @@ export function outboxDirectory(config: CharterConfig): string {
   return config.mail.outboxDir ?? path.join(config.dataDir, 'outbox');
 }
 
-/** The URL people reach the service at, for links in emails. */
-export function publicUrl(config: CharterConfig): string {
-  return config.publicUrl ?? `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${config.server.port}`;
+/** The URL people reach the service at, for links in emails: configured, else the address it listens on. */
+export function publicUrl(config: CharterConfig, server?: { address(): AddressInfo | string | null }): string {
+  if (config.publicUrl) return config.publicUrl;
+  const address = server?.address();
+  const host = config.server.host;
+  const port = address && typeof address === 'object' ? address.port : config.server.port;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** Guesses at secrets are throttled in the shared store when there is Redis, so the limits hold across nodes. */

@@ -29,6 +29,7 @@ import { createAuthenticators } from './plugins/auth.js';
 import { accountRoute } from './routes/auth/account.route.js';
 import { authRoute } from './routes/auth/auth.route.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { defaultWebAppDirectory, registerWebApp } from './plugins/web-app.js';
 import { ServerMetrics } from './plugins/metrics.js';
 import { generateRequestId } from './plugins/request-id.js';
 import { apiKeysRoute } from './routes/account/api-keys.route.js';
@@ -117,7 +118,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     if (limits) releasers.push(() => limits.close());
     const mailer = createMailer(config);
     releasers.push(async () => mailer.close?.());
-    const notifier = new AccountNotifier({ mailer, logger, publicUrl: publicUrl(config) });
+    const notifier = new AccountNotifier({ mailer, logger, publicUrl: () => publicUrl(config, fastify.server) });
     releasers.push(() => notifier.close());
     const apiKeys = new ApiKeyService({
       repository: new SqlApiKeyRepository(database.db),
@@ -178,7 +179,9 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     fastify.setValidatorCompiler(validatorCompiler);
     // Responses are built from typed objects; re-validating them on the hot path buys nothing.
     fastify.setSerializerCompiler(() => (data) => JSON.stringify(data));
-    registerErrorHandler(fastify, metrics);
+    const appPage = config.web.isEnabled ? await registerWebApp(fastify, { directory: config.web.directory ?? defaultWebAppDirectory }) : undefined;
+    if (config.web.isEnabled && !appPage) logger.warn({ directory: config.web.directory ?? defaultWebAppDirectory }, 'the web app is not built; run `npm run build:web` (the API works without it)');
+    registerErrorHandler(fastify, metrics, appPage);
     fastify.addHook('onRequest', (request, reply, done) => {
       request.startedAtMs = performance.now();
       void reply.header('x-request-id', request.id);

@@ -119,6 +119,14 @@ export const configSchema = z.object({
     })
     .prefault({}),
   /** Acceptable-use checks (AUP-1, AUP-2): the policy is validated by core's `parseModerationPolicy`. */
+  /** The web app, served at `/` by this process. */
+  web: z
+    .object({
+      isEnabled: z.boolean().default(true),
+      /** The built app (`npm run build:web`); default apps/web/dist of this repository. */
+      directory: z.string().optional(),
+    })
+    .prefault({}),
   /** Where people reach this service (links in emails); default `http://<host>:<port>`. */
   publicUrl: z.url().optional(),
   /** Accounts, sign-in and sessions (ACC-*). */

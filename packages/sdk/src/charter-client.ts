@@ -5,47 +5,85 @@ import type {
   ErrorResponseBody,
   IssuedApiKeyBody,
   ModelListBody,
+  RegisterRequestBody,
+  SessionStateBody,
+  SignInResponseBody,
+  UserBody,
 } from '@charter/contracts';
-
-/** An error answer from the server, in OpenAI's error shape. */
-export class CharterApiError extends Error {
-  readonly status: number;
-  readonly type: string;
-  readonly code: string | null;
-  readonly param: string | null;
-  constructor(status: number, body: ErrorResponseBody) {
-    super(body.error.message);
-    this.name = 'CharterApiError';
-    this.status = status;
-    this.type = body.error.type;
-    this.code = body.error.code;
-    this.param = body.error.param;
-  }
-}
+import { CharterApiError } from './charter-api-error.js';
+import { streamChatCompletion, type ChatStreamRequest, type ChatStreamEvent } from './chat-stream.js';
 
 export interface CharterClientOptions {
-  /** Server origin, e.g. `http://127.0.0.1:8080`. */
+  /** Server origin, e.g. `http://127.0.0.1:8080`; empty for the page's own origin (the web app). */
   baseUrl: string;
-  /** API key (`sk-ch-…`). */
-  apiKey: string;
+  /** API key (`sk-ch-…`); omit to use the browser's session cookie (the web app). */
+  apiKey?: string;
   /** Fetch implementation; defaults to the global one. */
   fetch?: typeof fetch;
 }
 
+/** A session listed in account settings. */
+export interface SessionBody {
+  object: 'session';
+  id: string;
+  is_current: boolean;
+  method: string;
+  ip_address: string;
+  user_agent: string | null;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
 /**
- * Typed client for Charter's own API (keys, models). For chat, completions and embeddings use the official
- * `openai` package with `baseURL: <origin>/v1` — the API is compatible.
+ * Typed client for Charter's own API (accounts, keys, models). With an API key it suits programs; without one
+ * it uses the session cookie and sends the session's CSRF token with every write, as the web app needs. For
+ * chat, completions and embeddings from programs use the official `openai` package (`baseURL: <origin>/v1`).
  */
 export class CharterClient {
   readonly #baseUrl: string;
-  readonly #apiKey: string;
+  readonly #apiKey: string | undefined;
   readonly #fetch: typeof fetch;
+  #csrfToken: string | null = null;
 
   constructor(options: CharterClientOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#apiKey = options.apiKey;
-    this.#fetch = options.fetch ?? fetch;
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
+
+  /** The CSRF token of the current session (set from sign-in and session answers). */
+  get csrfToken(): string | null {
+    return this.#csrfToken;
+  }
+
+  readonly auth = {
+    legalVersions: () => this.#request<{ terms: string; privacy: string }>('GET', '/api/v1/legal/current'),
+    register: (body: RegisterRequestBody) => this.#remember(this.#request<SessionStateBody>('POST', '/api/v1/auth/register', body)),
+    signIn: (body: { email: string; password: string }) => this.#remember(this.#request<SignInResponseBody>('POST', '/api/v1/auth/sign-in', body)),
+    signOut: async () => {
+      await this.#request<null>('POST', '/api/v1/auth/sign-out');
+      this.#csrfToken = null;
+    },
+    /** The signed-in person, or a `CharterApiError` with status 401. */
+    session: () => this.#remember(this.#request<SessionStateBody>('GET', '/api/v1/auth/session')),
+    verifyEmail: (token: string) => this.#request<UserBody>('POST', '/api/v1/auth/verify-email', { token }),
+    requestPasswordReset: (email: string) => this.#request<{ message: string }>('POST', '/api/v1/auth/password-reset', { email }),
+    confirmPasswordReset: (token: string, password: string) => this.#request<UserBody>('POST', '/api/v1/auth/password-reset/confirm', { token, password }),
+    reportCompromiseByLink: (token: string) => this.#request<{ message: string }>('POST', '/api/v1/auth/report-compromise', { token }),
+  };
+
+  readonly account = {
+    retrieve: () => this.#request<UserBody>('GET', '/api/v1/account'),
+    update: (body: { display_name: string }) => this.#request<UserBody>('PATCH', '/api/v1/account', body),
+    resendVerification: () => this.#request<{ message: string }>('POST', '/api/v1/account/verify-email/resend'),
+    changePassword: (body: { current_password: string; new_password: string }) => this.#request<UserBody>('POST', '/api/v1/account/password', body),
+    sessions: () => this.#request<{ data: SessionBody[] }>('GET', '/api/v1/account/sessions'),
+    revokeSession: (sessionId: string) => this.#request<null>('POST', `/api/v1/account/sessions/${encodeURIComponent(sessionId)}/revoke`),
+    revokeOtherSessions: () => this.#request<{ count: number }>('POST', '/api/v1/account/sessions/revoke-others'),
+    reportCompromise: () => this.#request<{ message: string }>('POST', '/api/v1/account/report-compromise'),
+    delete: (body: { password?: string | null; code?: string | null }) => this.#request<{ message: string }>('POST', '/api/v1/account/delete', body),
+  };
 
   readonly keys = {
     list: () => this.#request<ApiKeyListBody>('GET', '/api/v1/keys'),
@@ -59,12 +97,34 @@ export class CharterClient {
     list: () => this.#request<ModelListBody>('GET', '/v1/models'),
   };
 
+  readonly chat = {
+    /** Stream a chat completion (SSE) as text deltas, then a final event with usage and finish reason. */
+    stream: (request: ChatStreamRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> =>
+      streamChatCompletion({ url: `${this.#baseUrl}/v1/chat/completions`, headers: this.#headers(true), fetch: this.#fetch, request, signal }),
+  };
+
+  #headers(hasBody: boolean): Record<string, string> {
+    const headers: Record<string, string> = hasBody ? { 'content-type': 'application/json' } : {};
+    if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
+    else if (this.#csrfToken) headers['x-csrf-token'] = this.#csrfToken;
+    return headers;
+  }
+
+  async #remember<T>(pending: Promise<T>): Promise<T> {
+    const result = await pending;
+    if (result && typeof result === 'object' && 'csrf_token' in result && typeof result.csrf_token === 'string') this.#csrfToken = result.csrf_token;
+    return result;
+  }
+
   async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const hasBody = body !== undefined || (method !== 'GET' && method !== 'HEAD');
     const response = await this.#fetch(`${this.#baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.#apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: this.#headers(hasBody),
+      body: hasBody ? JSON.stringify(body ?? {}) : undefined,
+      credentials: 'same-origin',
     });
+    if (response.status === 204) return null as T;
     const payload: unknown = await response.json();
     if (!response.ok) throw new CharterApiError(response.status, payload as ErrorResponseBody);
     return payload as T;

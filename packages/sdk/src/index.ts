@@ -1,1 +1,3 @@
+export * from './charter-api-error.js';
 export * from './charter-client.js';
+export * from './chat-stream.js';

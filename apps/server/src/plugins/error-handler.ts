@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { definedHeaders } from './header-values.js';
 import type { ServerMetrics } from './metrics.js';
+import { isAppPageRequest } from './web-app.js';
 
 /** How each domain code reaches the client: HTTP status and OpenAI error `type`. */
 const statusByCode: Record<CharterErrorCode, { status: number; type: string }> = {
@@ -75,7 +76,7 @@ function invalid(status: number, message: string, param: string | null, code: st
 }
 
 /** One error handler for every route family, plus OpenAI-style 404s for unknown URLs. */
-export function registerErrorHandler(app: FastifyInstance, metrics: ServerMetrics): void {
+export function registerErrorHandler(app: FastifyInstance, metrics: ServerMetrics, appPage?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply): void {
   app.setErrorHandler((error, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body, isUnexpected } = toErrorResponse(error);
     if (isUnexpected) request.log.error({ err: error }, 'unexpected error');
@@ -85,7 +86,8 @@ export function registerErrorHandler(app: FastifyInstance, metrics: ServerMetric
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({
+    if (appPage && isAppPageRequest(request)) return appPage(request, reply);
+    return reply.status(404).send({
       error: { message: `Invalid URL (${request.method} ${request.url.split('?')[0]})`, type: 'invalid_request_error', param: null, code: null },
     });
   });

@@ -7,18 +7,20 @@ import type { EmailMessage, Mailer } from './mailer.js';
 export class AccountNotifier {
   readonly #mailer: Mailer;
   readonly #logger: Logger;
-  readonly #publicUrl: string;
+  readonly #publicUrl: () => string;
   readonly #inflight = new Set<Promise<void>>();
 
-  constructor(options: { mailer: Mailer; logger: Logger; publicUrl: string }) {
+  /** `publicUrl` may be a function: the address is known only once the server listens. */
+  constructor(options: { mailer: Mailer; logger: Logger; publicUrl: string | (() => string) }) {
     this.#mailer = options.mailer;
     this.#logger = options.logger;
-    this.#publicUrl = options.publicUrl.replace(/\/+$/, '');
+    const publicUrl = options.publicUrl;
+    this.#publicUrl = typeof publicUrl === 'string' ? () => publicUrl : publicUrl;
   }
 
   /** A link into the web app; tokens go in the fragment so they never reach a server log or a Referer. */
   link(path: string, token?: string): string {
-    return `${this.#publicUrl}${path}${token ? `#token=${encodeURIComponent(token)}` : ''}`;
+    return `${this.#publicUrl().replace(/\/+$/, '')}${path}${token ? `#token=${encodeURIComponent(token)}` : ''}`;
   }
 
   emailVerification(to: string, token: string): void {

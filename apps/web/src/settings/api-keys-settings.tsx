@@ -1,0 +1,91 @@
+import type { ApiKeyBody } from '@charter/contracts';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { charter } from '../client.js';
+import { ErrorMessage } from '../components/error-message.js';
+import { FormField } from '../components/form-field.js';
+
+export function ApiKeysSettings() {
+  const { t, i18n } = useTranslation();
+  const [keys, setKeys] = useState<ApiKeyBody[]>([]);
+  const [name, setName] = useState('');
+  const [newSecret, setNewSecret] = useState<string | null>(null);
+  const [isCopied, setIsCopied] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(() => charter.keys.list().then((list) => setKeys(list.data)).catch(setError), []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const create = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      const issued = await charter.keys.create({ name });
+      setNewSecret(issued.key);
+      setIsCopied(false);
+      setName('');
+      await load();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  const revoke = async (keyId: string) => {
+    setError(null);
+    try {
+      await charter.keys.revoke(keyId);
+      await load();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  const copy = async () => {
+    if (!newSecret) return;
+    await navigator.clipboard.writeText(newSecret).then(() => setIsCopied(true)).catch(() => setIsCopied(false));
+  };
+  const formatDate = (iso: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language) : t('apiKeys.never'));
+  return (
+    <section aria-labelledby="keys-title">
+      <h1 id="keys-title">{t('settings.apiKeys')}</h1>
+      <form onSubmit={(event) => void create(event)} className="inline-form">
+        <FormField label={t('apiKeys.name')} value={name} onChange={(event) => setName(event.target.value)} required maxLength={100} />
+        <button type="submit" disabled={!name.trim()}>{t('apiKeys.create')}</button>
+      </form>
+      <ErrorMessage error={error} />
+      {newSecret ? (
+        <div className="secret-box" role="region" aria-label={t('apiKeys.newKey')}>
+          <p>{t('apiKeys.shownOnce')}</p>
+          <code data-testid="new-api-key">{newSecret}</code>
+          <button type="button" onClick={() => void copy()}>{isCopied ? t('apiKeys.copied') : t('apiKeys.copy')}</button>
+          <button type="button" className="secondary" onClick={() => setNewSecret(null)}>{t('common.done')}</button>
+        </div>
+      ) : null}
+      <table>
+        <caption className="visually-hidden">{t('settings.apiKeys')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('apiKeys.name')}</th>
+            <th scope="col">{t('apiKeys.prefix')}</th>
+            <th scope="col">{t('apiKeys.created')}</th>
+            <th scope="col">{t('apiKeys.lastUsed')}</th>
+            <th scope="col">{t('apiKeys.status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((key) => (
+            <tr key={key.id}>
+              <td>{key.name}</td>
+              <td><code>{key.prefix}…</code></td>
+              <td>{formatDate(key.created_at)}</td>
+              <td>{formatDate(key.last_used_at)}</td>
+              <td>
+                {key.revoked_at ? t('apiKeys.revoked') : (
+                  <button type="button" className="secondary" onClick={() => void revoke(key.id)} aria-label={t('apiKeys.revokeNamed', { name: key.name })}>{t('apiKeys.revoke')}</button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+import type { SessionBody } from '@charter/sdk';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { charter } from '../client.js';
+import { ErrorMessage } from '../components/error-message.js';
+import { FormField } from '../components/form-field.js';
+import { useSession } from '../session-context.js';
+
+export function SecuritySettings() {
+  const { t, i18n } = useTranslation();
+  const { refresh } = useSession();
+  const navigate = useNavigate();
+  const [sessions, setSessions] = useState<SessionBody[]>([]);
+  const [currentPassword, setCurrentPassword] = useState('');
+  const [newPassword, setNewPassword] = useState('');
+  const [deletePassword, setDeletePassword] = useState('');
+  const [status, setStatus] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(() => charter.account.sessions().then((list) => setSessions(list.data)).catch(setError), []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const run = async (action: () => Promise<unknown>, done: string) => {
+    setError(null);
+    setStatus(null);
+    try {
+      await action();
+      setStatus(done);
+      await load();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  const changePassword = (event: FormEvent) => {
+    event.preventDefault();
+    void run(() => charter.account.changePassword({ current_password: currentPassword, new_password: newPassword }), t('security.passwordChanged'));
+  };
+  const formatDate = (iso: string) => new Date(iso).toLocaleString(i18n.language);
+  return (
+    <section aria-labelledby="security-title">
+      <h1 id="security-title">{t('settings.security')}</h1>
+      <ErrorMessage error={error} />
+      {status ? <p role="status">{status}</p> : null}
+
+      <h2>{t('security.changePassword')}</h2>
+      <form onSubmit={changePassword}>
+        <FormField label={t('fields.currentPassword')} type="password" autoComplete="current-password" value={currentPassword} onChange={(event) => setCurrentPassword(event.target.value)} required />
+        <FormField label={t('fields.newPassword')} type="password" autoComplete="new-password" value={newPassword} onChange={(event) => setNewPassword(event.target.value)} required />
+        <button type="submit">{t('security.changePassword')}</button>
+      </form>
+
+      <h2>{t('security.sessions')}</h2>
+      <ul className="plain-list">
+        {sessions.map((session) => (
+          <li key={session.id}>
+            <span>{session.user_agent ?? t('security.unknownBrowser')} · {session.ip_address} · {t('security.lastSeen', { when: formatDate(session.last_seen_at) })}</span>
+            {session.is_current ? <span className="badge">{t('security.thisSession')}</span> : (
+              <button type="button" className="secondary" onClick={() => void run(() => charter.account.revokeSession(session.id), t('security.sessionEnded'))}>{t('security.endSession')}</button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="secondary" onClick={() => void run(() => charter.account.revokeOtherSessions(), t('security.othersEnded'))}>{t('security.endOthers')}</button>
+
+      <h2>{t('security.compromiseTitle')}</h2>
+      <p>{t('compromise.explain')}</p>
+      <button type="button" className="danger" onClick={() => void run(async () => { await charter.account.reportCompromise(); await refresh().catch(() => undefined); navigate('/sign-in'); }, t('compromise.done'))}>{t('compromise.confirm')}</button>
+
+      <h2>{t('security.deleteTitle')}</h2>
+      <p>{t('security.deleteExplain')}</p>
+      <form onSubmit={(event) => { event.preventDefault(); void run(async () => { await charter.account.delete({ password: deletePassword }); await refresh().catch(() => undefined); navigate('/sign-in'); }, t('security.deleted')); }}>
+        <FormField label={t('fields.password')} type="password" autoComplete="current-password" value={deletePassword} onChange={(event) => setDeletePassword(event.target.value)} required />
+        <button type="submit" className="danger">{t('security.deleteAccount')}</button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+import { useTranslation } from 'react-i18next';
+import { NavLink, Navigate, Route, Routes } from 'react-router';
+import { ApiKeysSettings } from './api-keys-settings.js';
+import { ProfileSettings } from './profile-settings.js';
+import { SecuritySettings } from './security-settings.js';
+
+export function SettingsPage() {
+  const { t } = useTranslation();
+  return (
+    <div className="settings">
+      <nav aria-label={t('settings.label')} className="settings-nav">
+        <NavLink to="/settings/profile">{t('settings.profile')}</NavLink>
+        <NavLink to="/settings/security">{t('settings.security')}</NavLink>
+        <NavLink to="/settings/api-keys">{t('settings.apiKeys')}</NavLink>
+      </nav>
+      <div className="settings-body">
+        <Routes>
+          <Route path="profile" element={<ProfileSettings />} />
+          <Route path="security" element={<SecuritySettings />} />
+          <Route path="api-keys" element={<ApiKeysSettings />} />
+          <Route path="*" element={<Navigate to="/settings/profile" replace />} />
+        </Routes>
+      </div>
+    </div>
+  );
+}
