@@ -217,17 +217,20 @@ export class InferenceService {
       const calls = await prepare();
       const targets = this.#order(route);
       const promptTokens = await calls.count(targets[0]!);
-      let maxTokens = requestedMaxTokens;
+      // Without max_tokens the engine generates up to the room left (llama.cpp keeps one cell free, an upstream
+      // applies its own default), so the limit is passed on as given; the room is what the limiter reserves.
+      const maxTokens = requestedMaxTokens;
+      let reservedCompletionTokens = requestedMaxTokens;
       if (promptTokens !== undefined) {
         meter.promptTokens = promptTokens;
         const requested = requestedMaxTokens ?? 0;
         if (promptTokens + requested > route.contextWindow || promptTokens >= route.contextWindow) {
           throw new ContextLengthExceededError({ contextWindow: route.contextWindow, promptTokens, requestedCompletionTokens: requested });
         }
-        maxTokens ??= route.contextWindow - promptTokens;
+        reservedCompletionTokens ??= route.contextWindow - promptTokens;
       }
       if (plan && this.#admission) {
-        const tokenCost = (promptTokens ?? calls.estimatePromptTokens()) + (maxTokens ?? Math.min(route.contextWindow, defaultOutputReservation));
+        const tokenCost = (promptTokens ?? calls.estimatePromptTokens()) + (reservedCompletionTokens ?? Math.min(route.contextWindow, defaultOutputReservation));
         meter.admission = await this.#admission.admit(context.principal, plan, tokenCost);
       }
       const { first, iterator } = await this.#firstEventWithFallback(targets, context, meter, (target) => calls.stream(target, maxTokens));

@@ -1,0 +1,136 @@
+import { startSmtpSink, tokenFromEmail, type SmtpSink } from '@charter/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, pageLanguage, pageScrollWidth, screenshot, seriousAccessibilityViolations } from './browser.js';
+import { startCharter, type StartedCharter } from './start-charter.js';
+
+// One person's whole journey through the web app in headless Chromium, against a started server with the tiny
+// model and a real SMTP sink. Each step depends on the one before, so they run in order in one test.
+describe('web app in Chromium', () => {
+  let charter: StartedCharter;
+  let mail: SmtpSink;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    mail = await startSmtpSink();
+    charter = await startCharter({ CHARTER_SMTP_URL: mail.url });
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    page = await context.newPage();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await charter?.stop();
+    await mail?.close();
+  });
+
+  const expectAccessible = async (name: string) => {
+    await screenshot(page, name);
+    expect(await seriousAccessibilityViolations(page), name).toEqual([]);
+  };
+
+  it('WEB-1 sign up → verify → chat with streaming → keys → security → delete account', async () => {
+    const email = `e2e-${Date.now()}@example.com`;
+    const password = 'violet-tundra-pancake-orbit';
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    const response = await page.goto(charter.baseUrl);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.waitForURL(/\/sign-in/);
+    await expectAccessible('01-sign-in');
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Create account' }).click();
+    await page.getByLabel('Name').fill('Ada Example');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByLabel('Date of birth').fill('1990-04-12');
+    await page.getByLabel('Country of residence').selectOption('DE');
+    await page.getByLabel(/I accept the Terms of Service/).check();
+    await expectAccessible('02-register');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Verify your email address to create API keys.').waitFor();
+
+    const verification = await mail.waitFor((message) => message.to.includes(email) && message.subject === 'Verify your email address');
+    await page.goto(`${charter.baseUrl}/verify-email#token=${encodeURIComponent(tokenFromEmail(verification))}`);
+    await page.getByText('Your email address is verified.').waitFor();
+    await page.getByRole('link', { name: 'Continue' }).click();
+
+    // Chat: the tiny story model streams an answer, rendered as Markdown with the AI label.
+    await page.getByLabel('Model').waitFor();
+    expect(await page.getByLabel('Model').inputValue()).toBe('stories260K');
+    await page.getByLabel('Message').fill('Once upon a time');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const answer = page.locator('li.message.assistant').last();
+    await answer.locator('.ai-label').waitFor();
+    await page.getByRole('button', { name: 'Regenerate' }).waitFor({ timeout: 120_000 });
+    await screenshot(page, '03-chat-answer');
+    expect((await answer.innerText()).length, await answer.innerText()).toBeGreaterThan(0);
+    expect((await answer.locator('.markdown').innerText()).trim().length, await answer.innerText()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Regenerate' }).waitFor({ timeout: 120_000 });
+    await expectAccessible('03-chat');
+
+    // Nothing the user (or the model) writes is rendered as HTML.
+    await page.getByLabel('Message').fill('<img src=x onerror="window.__pwned=1"> [click](javascript:window.__pwned=2) <script>window.__pwned=3</script>');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Regenerate' }).waitFor({ timeout: 120_000 });
+    expect(await page.locator('.messages img').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+
+    // API keys: create (shown once), use, revoke.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('Name').fill('laptop');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.getByTestId('new-api-key').innerText()).trim();
+    expect(secret).toMatch(/^sk-ch-/);
+    await expectAccessible('04-api-keys');
+    const models = await fetch(`${charter.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(models.status).toBe(200);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Revoke the key laptop' }).click();
+    await page.getByRole('cell', { name: 'Revoked' }).waitFor();
+    expect((await fetch(`${charter.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+
+    // Security: sessions are listed; the phone layout fits 390 px.
+    await page.getByRole('link', { name: 'Security' }).click();
+    await page.getByText('This session').waitFor();
+    await expectAccessible('05-security');
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await pageScrollWidth(page)).toBeLessThanOrEqual(390);
+    await screenshot(page, '06-security-phone');
+    await page.getByRole('link', { name: 'Chat' }).click();
+    await page.getByLabel('Message').waitFor();
+    expect(await pageScrollWidth(page)).toBeLessThanOrEqual(390);
+    await screenshot(page, '07-chat-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Delete the account: signed out, and the password no longer works.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'Security' }).click();
+    await page.locator('form').filter({ has: page.getByRole('button', { name: 'Delete my account' }) }).getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.waitForURL(/\/sign-in/);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('This account has been deleted.').waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 300_000);
+
+  it('WEB-4 switches to Simplified Chinese and keeps it', async () => {
+    const chinese = await browser.newContext({ locale: 'zh-CN' });
+    const chinesePage = await chinese.newPage();
+    await chinesePage.goto(`${charter.baseUrl}/sign-in`);
+    await chinesePage.getByRole('heading', { name: '登录' }).waitFor();
+    expect(await pageLanguage(chinesePage)).toBe('zh-CN');
+    await chinesePage.getByLabel('语言').selectOption('en');
+    await chinesePage.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await chinesePage.reload();
+    await chinesePage.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await chinese.close();
+  }, 60_000);
+});
