@@ -314,6 +314,26 @@ describe.each(testDialects)('organizations on %s', (dialect) => {
     ]);
   });
 
+  it('ACC-7 two owners leaving at the same moment cannot leave the organization without an owner', async () => {
+    const first = await person();
+    const second = await person();
+    const organizationId = await createOrganization(first);
+    await join(first, organizationId, second, 'owner');
+    const base = `/api/v1/organizations/${organizationId}`;
+    for (let round = 0; round < 3; round++) {
+      const [left, right] = await Promise.all([
+        first.browser.post(`${base}/members/${first.userId}/remove`, { keys: 'revoke' }),
+        second.browser.post(`${base}/members/${second.userId}/remove`, { keys: 'revoke' }),
+      ]);
+      expect([left.statusCode, right.statusCode].sort()).toEqual([200, 409]);
+      const owners = await db().selectFrom('organization_members').select('user_id').where('organization_id', '=', organizationId).where('role', '=', 'owner').execute();
+      expect(owners).toHaveLength(1);
+      // Put the one who left back as an owner for the next round.
+      const [stayed, gone] = left.statusCode === 200 ? [second, first] : [first, second];
+      await join(stayed, organizationId, gone, 'owner');
+    }
+  });
+
   it('ACC-7 acting for an organization: keys belong to it, listings follow the role, inference is metered and limited as the organization', async () => {
     const owner = await person();
     const developer = await person();
@@ -339,6 +359,14 @@ describe.each(testDialects)('organizations on %s', (dialect) => {
     const revokedByOwner = await owner.browser.request({ method: 'POST', url: `/api/v1/keys/${developerSpare.id}/revoke`, headers: header(organizationId) });
     expect(revokedByOwner.json()).toMatchObject({ id: developerSpare.id, revoked_at: expect.any(String), owner_user_id: developer.userId, organization_id: organizationId });
     expect((await chatWithKey(developerSpare.key)).statusCode).toBe(401);
+    // Rotation is for the holder: the new key stays the organisation's.
+    expect((await owner.browser.request({ method: 'POST', url: `/api/v1/keys/${developerOrgKey.id}/rotate`, headers: header(organizationId) })).statusCode).toBe(403);
+    const rotated = await organizationKey(developer, organizationId, 'to rotate');
+    const rotation = await developer.browser.request({ method: 'POST', url: `/api/v1/keys/${rotated.id}/rotate`, headers: header(organizationId) });
+    expect(rotation.statusCode, rotation.body).toBe(201);
+    expect(rotation.json()).toMatchObject({ organization_id: organizationId, owner_user_id: developer.userId, rotated_from_id: rotated.id });
+    expect((await chatWithKey(rotated.key)).statusCode).toBe(401);
+    await developer.browser.request({ method: 'POST', url: `/api/v1/keys/${rotation.json().id}/revoke`, headers: header(organizationId) });
 
     // Inference with the organisation key and with the session header is counted for the organisation.
     expect((await chatWithKey(developerOrgKey.key)).statusCode).toBe(200);
