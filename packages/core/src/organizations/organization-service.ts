@@ -128,7 +128,7 @@ export class OrganizationService {
   async removeMember(userId: string, organizationId: string, targetUserId: string, keys: MemberKeyDisposition, actor: AuditActor): Promise<MemberRemoval> {
     const now = this.#clock();
     const isSelf = targetUserId === userId;
-    const removal = await this.#repository.withOrganizationLocked(organizationId, async (unit): Promise<MemberRemoval & { keys: ApiKey[] }> => {
+    const { removal, keys: affected } = await this.#repository.withOrganizationLocked(organizationId, async (unit): Promise<{ removal: MemberRemoval; keys: ApiKey[] }> => {
       const actorRole = await this.#lockedRole(unit, userId, 'organization.read');
       const role = isSelf ? actorRole : await this.#targetRole(unit, actorRole, targetUserId);
       throwIfRefused(membershipChangeRefusal({ actorRole, isSelf, fromRole: role, toRole: null, ownerCount: await unit.countOwners() }), 'members.remove', actorRole);
@@ -139,11 +139,11 @@ export class OrganizationService {
         }
         const moved = await unit.transferKeys(targetUserId, keys.toUserId);
         await unit.removeMember(targetUserId);
-        return { userId: targetUserId, role, revokedKeyIds: [], transferredKeyIds: moved.map((key) => key.id), transferredTo: keys.toUserId, keys: moved };
+        return { removal: { userId: targetUserId, role, revokedKeyIds: [], transferredKeyIds: moved.map((key) => key.id), transferredTo: keys.toUserId }, keys: moved };
       }
       const revoked = await unit.revokeKeys(now, targetUserId);
       await unit.removeMember(targetUserId);
-      return { userId: targetUserId, role, revokedKeyIds: revoked.map((key) => key.id), transferredKeyIds: [], transferredTo: null, keys: revoked };
+      return { removal: { userId: targetUserId, role, revokedKeyIds: revoked.map((key) => key.id), transferredKeyIds: [], transferredTo: null }, keys: revoked };
     });
     await this.#record('organization.member_removed', actor, organizationId, now, {
       userId: targetUserId,
@@ -153,12 +153,11 @@ export class OrganizationService {
       transferredKeys: removal.transferredKeyIds.length,
       transferredTo: removal.transferredTo,
     });
-    for (const apiKey of removal.keys) {
+    for (const apiKey of affected) {
       if (removal.transferredTo === null) await this.#recordKey('api_key.revoked', actor, apiKey, now, { reason: 'member_removed' });
       else await this.#recordKey('api_key.transferred', actor, apiKey, now, { toUserId: removal.transferredTo });
     }
-    const { keys: _keys, ...result } = removal;
-    return result;
+    return removal;
   }
 
   // The caller's role inside the lock; `not_found` for non-members and deleted organisations.
