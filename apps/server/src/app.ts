@@ -45,6 +45,9 @@ import { AdminAccessPolicy, PlanService, UsageReportService } from '@charter/cor
 import { SqlPlanRepository } from '@charter/storage';
 import { usageRoute } from './routes/account/usage.route.js';
 import { plansAdminRoute } from './routes/admin/plans.route.js';
+import { createOrganizations } from './organizations.js';
+import { createActingFor } from './plugins/organization-context.js';
+import { organizationsRoute } from './routes/organizations/organizations.route.js';
 
 export interface BuildAppOptions {
   /** Engines built by the caller instead of from configuration (tests with a fake upstream, say). */
@@ -150,8 +153,9 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     await plans.ensureDefaultPlans();
     const usageReports = new UsageReportService({ repository: new SqlUsageRepository(database.db) });
     const adminAccess = new AdminAccessPolicy({ instanceOwnerId: owner.id });
-    const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess, accounts };
-    const authenticators = createAuthenticators({ apiKeys, sessions: accounts.sessions, access: accounts.access });
+    const organizations = createOrganizations({ database, users: accounts.users, apiKeys, notifier, audit });
+    const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess, accounts, organizations };
+    const authenticators = createAuthenticators({ apiKeys, sessions: accounts.sessions, access: accounts.access, actingFor: createActingFor(organizations.access) });
 
     let isReady = true;
     const inflight = new InflightRequests();
@@ -176,6 +180,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     await fastify.register(fastifyCookie);
     fastify.decorateRequest('session', undefined);
     fastify.decorateRequest('sessionToken', undefined);
+    fastify.decorateRequest('actingMember', null);
     fastify.setValidatorCompiler(validatorCompiler);
     // Responses are built from typed objects; re-validating them on the hot path buys nothing.
     fastify.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -217,6 +222,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     plansAdminRoute(fastify, context);
     authRoute(fastify, context);
     accountRoute(fastify, context);
+    organizationsRoute(fastify, context);
     await fastify.ready();
 
     let closing: Promise<void> | undefined;

@@ -1,4 +1,4 @@
-import type { AccountStatus, BillingOwnerType, OveragePolicy, PlanKind, QuotaPeriod, QuotaUnit, StaffRole, UsageStatus, User } from '@charter/core';
+import type { AccountStatus, BillingOwnerType, OrganizationRole, OveragePolicy, PlanKind, QuotaPeriod, QuotaUnit, StaffRole, UsageStatus, User } from '@charter/core';
 import type { Generated } from 'kysely';
 
 /**
@@ -22,6 +22,9 @@ export interface DatabaseSchema {
   account_status_changes: AccountStatusChangesTable;
   known_devices: KnownDevicesTable;
   blocked_identities: BlockedIdentitiesTable;
+  organizations: OrganizationsTable;
+  organization_members: OrganizationMembersTable;
+  organization_invitations: OrganizationInvitationsTable;
 }
 
 export interface UsersTable {
@@ -218,4 +221,36 @@ export interface ViolationEventsTable {
   excerpt_hash: string;
   evidence_text: string | null;
   occurred_at: number;
+}
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  created_by_user_id: string;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface OrganizationMembersTable {
+  organization_id: string;
+  user_id: string;
+  role: OrganizationRole;
+  joined_at: number;
+}
+
+export interface OrganizationInvitationsTable {
+  id: string;
+  organization_id: string;
+  /** Lower-cased invited address. */
+  email: string;
+  role: OrganizationRole;
+  /** SHA-256 of the emailed token; the token itself is never stored. */
+  token_hash: string;
+  invited_by_user_id: string;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_by_user_id: string | null;
+  revoked_at: number | null;
 }

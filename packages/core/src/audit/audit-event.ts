@@ -18,7 +18,17 @@ export type AuditAction =
   | 'user.deletion_requested'
   | 'user.status_changed'
   | 'session.revoked'
-  | 'session.revoked_all';
+  | 'session.revoked_all'
+  | 'api_key.transferred'
+  | 'organization.created'
+  | 'organization.renamed'
+  | 'organization.deleted'
+  | 'organization.member_added'
+  | 'organization.member_role_changed'
+  | 'organization.member_removed'
+  | 'organization.invitation_sent'
+  | 'organization.invitation_revoked'
+  | 'organization.invitation_accepted';
 
 /** Who did it, and through which door. */
 export interface AuditActor {

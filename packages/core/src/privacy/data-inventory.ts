@@ -176,11 +176,46 @@ const accountInventory: readonly DataInventoryEntry[] = [
   },
 ];
 
+/** Tables of organisations (ACC-7). */
+const organizationInventory: readonly DataInventoryEntry[] = [
+  {
+    table: 'organizations',
+    columns: ['created_by_user_id'],
+    subjectColumn: 'created_by_user_id',
+    category: 'account',
+    purpose: 'The organisations that own keys, usage and bills; kept after deletion because usage records refer to them.',
+    lawfulBasis: 'contract',
+    retention: { kind: 'days', days: 3650 },
+    erasure: 'anonymise',
+  },
+  {
+    table: 'organization_members',
+    columns: ['user_id', 'role', 'joined_at'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'Who belongs to which organisation and with which role, for every permission check (ACC-7).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'account_lifetime' },
+    erasure: 'delete',
+  },
+  {
+    table: 'organization_invitations',
+    columns: ['email', 'invited_by_user_id', 'accepted_by_user_id'],
+    // The invitee may have no account yet: the invited address is the subject.
+    subjectColumn: 'email',
+    category: 'communications',
+    purpose: 'Invite people by email to join an organisation; single-use links that expire (ACC-7).',
+    lawfulBasis: 'legitimate_interest',
+    retention: { kind: 'days', days: 90 },
+    erasure: 'delete',
+  },
+];
+
 /**
  * The one registry of personal data. Export, erasure, retention and the privacy centre walk it; a table
  * that holds personal data and is missing here is a bug (a storage test compares it with the schema).
  */
-export const dataInventory: readonly DataInventoryEntry[] = [...spineInventory, ...accountInventory];
+export const dataInventory: readonly DataInventoryEntry[] = [...spineInventory, ...accountInventory, ...organizationInventory];
 
 /** Tables that hold no personal data at all (schema bookkeeping, operator configuration such as plans). */
 export const tablesWithoutPersonalData: readonly string[] = ['kysely_migration', 'kysely_migration_lock', 'plans'];
