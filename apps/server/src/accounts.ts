@@ -6,6 +6,7 @@ import {
   AccountSecurityService,
   type ApiKeyService,
   AttemptThrottle,
+  type AuditActor,
   type AuditLog,
   defaultAgesOfMajority,
   InMemoryRateLimitStore,
@@ -20,6 +21,7 @@ import {
   SessionService,
   SignInService,
   systemClock,
+  type User,
 } from '@charter/core';
 import { Argon2PasswordHasher, ZxcvbnPasswordRules } from '@charter/credentials';
 import { RedisRateLimitStore } from '@charter/limits-redis';
@@ -91,6 +93,8 @@ export function createAccounts(options: {
   apiKeys: ApiKeyService;
   notifier: AccountNotifier;
   logger: Logger;
+  /** Other capabilities' checks before an account is deleted (organisations it owns). */
+  beforeDeletion?: (user: User, actor: AuditActor) => Promise<void>;
 }): AccountsWiring {
   const { config, database, redis, audit, apiKeys, notifier, logger } = options;
   const clock = systemClock;
@@ -126,7 +130,7 @@ export function createAccounts(options: {
   });
   const signIn = new SignInService({ users, sessions, passwordHasher, knownDevices: new SqlKnownDeviceRepository(database.db), tokens, throttle, notifier, audit, clock, logger });
   const passwords = new PasswordService({ users, sessions, signIn, passwordHasher, passwordRules, tokens, throttle, notifier, accountAccess: access, audit, clock });
-  const security = new AccountSecurityService({ users, sessions, apiKeys, signIn, tokens, notifier, accountAccess: access, audit, clock });
+  const security = new AccountSecurityService({ users, sessions, apiKeys, signIn, tokens, notifier, accountAccess: access, audit, clock, beforeDeletion: options.beforeDeletion });
   return {
     users,
     sessions,

@@ -131,7 +131,9 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
       cacheTtlMs: config.apiKeys.cacheTtlMs,
       onCreated: (apiKey) => void notifyKeyCreated(users, notifier, apiKey.ownerUserId, apiKey.name, apiKey.prefix),
     });
-    const accounts = createAccounts({ config, database, redis, audit, apiKeys, notifier, logger });
+    // Organisations are wired after accounts (they need its users); account deletion consults them through this.
+    let organizationsWiring: ReturnType<typeof createOrganizations> | undefined;
+    const accounts = createAccounts({ config, database, redis, audit, apiKeys, notifier, logger, beforeDeletion: (user, actor) => organizationsWiring?.organizations.prepareAccountDeletion(user.id, actor) ?? Promise.resolve() });
     releasers.push(() => accounts.close());
 
     const built = options.engines
@@ -154,6 +156,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     const usageReports = new UsageReportService({ repository: new SqlUsageRepository(database.db) });
     const adminAccess = new AdminAccessPolicy({ instanceOwnerId: owner.id });
     const organizations = createOrganizations({ database, users: accounts.users, apiKeys, notifier, audit });
+    organizationsWiring = organizations;
     const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess, accounts, organizations };
     const authenticators = createAuthenticators({ apiKeys, sessions: accounts.sessions, access: accounts.access, actingFor: createActingFor(organizations.access) });
 

@@ -542,4 +542,26 @@ describe.each(testDialects)('organizations on %s', (dialect) => {
     expect(kept).toEqual([{ organization_id: organizationId }]);
     expect(await auditActions(organizationId)).toEqual(['organization.created', 'organization.member_added', 'organization.deleted']);
   });
+
+  it('ACC-9 an account cannot be deleted while it is the only owner of an organisation with other members; a one-person organisation goes with it', async () => {
+    const owner = await person();
+    const member = await person();
+    const shared = await createOrganization(owner, 'Shared');
+    await join(owner, shared, member, 'developer');
+    const solo = await createOrganization(owner, 'Solo');
+    const soloKey = await organizationKey(owner, solo);
+    const refused = await owner.browser.post('/api/v1/account/delete', { password: owner.fields.password });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toContain('only owner of the organisation "Shared"');
+    expect((await owner.browser.get('/api/v1/account')).statusCode).toBe(200);
+    expect((await chatWithKey(soloKey.key)).statusCode).toBe(200);
+
+    const promoted = await owner.browser.patch(`/api/v1/organizations/${shared}/members/${member.userId}`, { role: 'owner' });
+    expect(promoted.statusCode, promoted.body).toBe(200);
+    const deleted = await owner.browser.post('/api/v1/account/delete', { password: owner.fields.password });
+    expect(deleted.statusCode, deleted.body).toBe(202);
+    expect((await member.browser.get(`/api/v1/organizations/${shared}`)).statusCode).toBe(200);
+    expect((await chatWithKey(soloKey.key)).statusCode).toBe(401);
+    expect(await auditActions(solo)).toContain('organization.deleted');
+  });
 });

@@ -95,6 +95,25 @@ export class OrganizationService {
     return revoked.length;
   }
 
+  /**
+   * Before an account is deleted (ACC-9): an organisation may not be left without an owner. Where the person is
+   * the only owner of an organisation that has other members, refuse (they make someone else owner first); an
+   * organisation whose only member they are is deleted with the account (its keys revoked, usage kept).
+   */
+  async prepareAccountDeletion(userId: string, actor: AuditActor): Promise<void> {
+    const memberships = (await this.#repository.listForUser(userId)).filter((membership) => membership.role === 'owner');
+    for (const { organization } of memberships) {
+      const members = await this.#repository.listMembers(organization.id);
+      const owners = members.filter((member) => member.role === 'owner');
+      if (owners.length === 1 && members.length > 1) {
+        throw new InvalidRequestError(`You are the only owner of the organisation "${organization.name}". Make another member an owner, or delete the organisation, before you delete your account.`);
+      }
+    }
+    for (const { organization } of memberships) {
+      if ((await this.#repository.listMembers(organization.id)).length === 1) await this.delete(userId, organization.id, actor);
+    }
+  }
+
   async listMembers(userId: string, organizationId: string): Promise<OrganizationMemberView[]> {
     await this.authorize(userId, organizationId, 'members.read');
     return this.#repository.listMembers(organizationId);
