@@ -32,7 +32,9 @@ describe('three server processes sharing PostgreSQL and Redis', () => {
       id: 'burst',
       name: 'Burst test',
       kind: 'enterprise',
-      limits: { requestsPerMinute: limit, requestsPerHour: null, tokensPerMinute: null, concurrentRequests: null },
+      // Per hour, not per minute: a GCRA window refills continuously, and on a loaded 2-core machine the burst can
+      // take seconds, in which a per-minute window would rightly admit one more every 3 s.
+      limits: { requestsPerMinute: null, requestsPerHour: limit, tokensPerMinute: null, concurrentRequests: null },
       quota: null,
       allowedModels: null,
       flags: { isNonCommercialOnly: false },
