@@ -22,6 +22,8 @@ export interface DatabaseSchema {
   account_status_changes: AccountStatusChangesTable;
   known_devices: KnownDevicesTable;
   blocked_identities: BlockedIdentitiesTable;
+  two_factor_credentials: TwoFactorCredentialsTable;
+  recovery_codes: RecoveryCodesTable;
 }
 
 export interface UsersTable {
@@ -218,4 +220,24 @@ export interface ViolationEventsTable {
   excerpt_hash: string;
   evidence_text: string | null;
   occurred_at: number;
+}
+
+/** A user's TOTP authenticator (ACC-4); secrets only as sealed by the content cipher (PRV-9). */
+export interface TwoFactorCredentialsTable {
+  user_id: string;
+  pending_secret_sealed: string | null;
+  pending_created_at: number | null;
+  secret_sealed: string | null;
+  enabled_at: number | null;
+  last_used_time_step: number | null;
+  updated_at: number;
+}
+
+/** Single-use recovery codes, as SHA-256 hashes (ACC-4). */
+export interface RecoveryCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
 }

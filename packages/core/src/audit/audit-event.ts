@@ -17,6 +17,11 @@ export type AuditAction =
   | 'user.unlocked'
   | 'user.deletion_requested'
   | 'user.status_changed'
+  | 'user.two_factor_setup_started'
+  | 'user.two_factor_enabled'
+  | 'user.two_factor_disabled'
+  | 'user.recovery_codes_regenerated'
+  | 'user.recovery_code_used'
   | 'session.revoked'
   | 'session.revoked_all';
 
