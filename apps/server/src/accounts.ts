@@ -6,6 +6,7 @@ import {
   type ApiKeyService,
   AttemptThrottle,
   type AuditLog,
+  type ContentCipher,
   defaultAgesOfMajority,
   InMemoryRateLimitStore,
   type Logger,
@@ -33,6 +34,7 @@ import {
 } from '@charter/storage';
 import type { Redis } from 'ioredis';
 import type { CharterConfig } from './config.js';
+import { createTwoFactor, createTwoFactorChecker, type TwoFactorWiring } from './two-factor.js';
 
 /** Accounts, sign-in and sessions wired to their adapters (ACC-*). */
 export interface AccountsWiring {
@@ -46,6 +48,8 @@ export interface AccountsWiring {
   tokens: OneTimeTokenService;
   notifier: AccountNotifier;
   throttle: AttemptThrottle;
+  /** Two-factor authentication (ACC-4). */
+  twoFactor: TwoFactorWiring;
   close(): Promise<void>;
 }
 
@@ -86,8 +90,10 @@ export function createAccounts(options: {
   apiKeys: ApiKeyService;
   notifier: AccountNotifier;
   logger: Logger;
+  /** Seals secrets at rest (PRV-9): the TOTP secrets here. */
+  contentCipher: ContentCipher;
 }): AccountsWiring {
-  const { config, database, redis, audit, apiKeys, notifier, logger } = options;
+  const { config, database, redis, audit, apiKeys, notifier, logger, contentCipher } = options;
   const clock = systemClock;
   const users = new SqlUserRepository(database.db);
   const attemptStore = createAttemptStore(config, redis, logger);
@@ -119,9 +125,11 @@ export function createAccounts(options: {
     legalVersions: { terms: config.accounts.legal.termsVersion, privacy: config.accounts.legal.privacyVersion },
     agesOfMajority: { ...defaultAgesOfMajority, ...config.accounts.agesOfMajority },
   });
-  const signIn = new SignInService({ users, sessions, passwordHasher, knownDevices: new SqlKnownDeviceRepository(database.db), tokens, throttle, notifier, audit, clock, logger });
+  const secondFactor = createTwoFactorChecker({ database, cipher: contentCipher, throttle, audit, clock });
+  const signIn = new SignInService({ users, sessions, passwordHasher, knownDevices: new SqlKnownDeviceRepository(database.db), tokens, throttle, notifier, audit, clock, logger, secondFactor });
   const passwords = new PasswordService({ users, sessions, signIn, passwordHasher, passwordRules, tokens, throttle, notifier, accountAccess: access, audit, clock });
-  const security = new AccountSecurityService({ users, sessions, apiKeys, signIn, tokens, notifier, accountAccess: access, audit, clock });
+  const security = new AccountSecurityService({ users, sessions, apiKeys, signIn, tokens, notifier, accountAccess: access, audit, clock, secondFactor });
+  const twoFactor = createTwoFactor({ database, checker: secondFactor, cipher: contentCipher, users, signIn, security, tokens, throttle, notifier, audit, clock, issuer: config.accounts.twoFactorIssuer });
   return {
     users,
     sessions,
@@ -133,6 +141,7 @@ export function createAccounts(options: {
     tokens,
     notifier,
     throttle,
+    twoFactor,
     async close() {
       await sessions.close();
       attemptStore.close();

@@ -26,6 +26,8 @@ import { createLimits, type LimitsWiring } from './limits.js';
 import { createModerationService } from './moderation.js';
 import { AccountNotifier, createAccounts, createMailer, publicUrl } from './accounts.js';
 import { createAuthenticators } from './plugins/auth.js';
+import { createContentCipher } from './master-keys.js';
+import { twoFactorRoute } from './routes/auth/two-factor.route.js';
 import { accountRoute } from './routes/auth/account.route.js';
 import { authRoute } from './routes/auth/auth.route.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
@@ -92,6 +94,8 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
   const database = await openDatabase({ url: databaseUrl });
   const releasers: Array<() => Promise<unknown>> = [() => database.close()];
   try {
+    // Before any migration: a PostgreSQL deployment without a master key stops here, with the fix in the message.
+    const contentCipher = createContentCipher(config, database.dialect, logger);
     await migrateToLatest(database.db);
     const users = new SqlUserRepository(database.db);
     const owner = await users.ensureInstanceOwner(newUserRecord({ id: newId('user'), email: null, displayName: 'Instance owner', role: 'owner', createdAt: systemClock() }));
@@ -127,7 +131,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
       cacheTtlMs: config.apiKeys.cacheTtlMs,
       onCreated: (apiKey) => void notifyKeyCreated(users, notifier, apiKey.ownerUserId, apiKey.name, apiKey.prefix),
     });
-    const accounts = createAccounts({ config, database, redis, audit, apiKeys, notifier, logger });
+    const accounts = createAccounts({ config, database, redis, audit, apiKeys, notifier, logger, contentCipher });
     releasers.push(() => accounts.close());
 
     const built = options.engines
@@ -160,7 +164,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
       config,
       authenticate: authenticators.authenticate,
       authenticateSession: authenticators.authenticateSession,
-      isTwoFactorEnabled: async () => false,
+      isTwoFactorEnabled: (userId) => accounts.twoFactor.checker.isRequired(userId),
       requestSignal: (reply) => createRequestSignal(reply, config.server.requestTimeoutMs, inflight),
       observeStream: (request, status) => {
         metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', status, performance.now() - request.startedAtMs);
@@ -214,6 +218,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     plansAdminRoute(fastify, context);
     authRoute(fastify, context);
     accountRoute(fastify, context);
+    twoFactorRoute(fastify, context);
     await fastify.ready();
 
     let closing: Promise<void> | undefined;
