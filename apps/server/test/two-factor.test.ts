@@ -1,6 +1,6 @@
 import { hashOpaqueToken, verifyAuditChain } from '@charter/core';
 import { SqlAuditLog } from '@charter/storage';
-import { testDialects } from '@charter/testing';
+import { testDialects, tokenFromEmail } from '@charter/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApp, type TestApp } from './build-test-app.js';
 import { registerVerified, TestBrowser } from './browser-client.js';
@@ -296,6 +296,17 @@ describe.each(testDialects)('two-factor authentication on %s', (dialect) => {
     expect((await other.browser.post('/api/v1/account/two-factor/disable', { password: other.fields.password })).statusCode).toBe(204);
     expect((await other.browser.get('/api/v1/account/two-factor')).json().enabled).toBe(false);
     expect(await verifyAuditChain(await new SqlAuditLog(test.database.db, test.database.dialect).list({ afterSequence: 0, limit: 100_000 }))).toMatchObject({ isIntact: true });
+  });
+
+  it('ACC-4 a password reset does not turn two-factor authentication off', async () => {
+    const { fields, authenticator } = await registerWithTwoFactor(fastify(), test.mail);
+    const anonymous = new TestBrowser(fastify());
+    await anonymous.post('/api/v1/auth/password-reset', { email: fields.email });
+    const message = await test.mail.waitFor((candidate) => candidate.to.includes(fields.email) && candidate.subject === 'Reset your password');
+    expect((await anonymous.post('/api/v1/auth/password-reset/confirm', { token: tokenFromEmail(message), password: 'fresh-juniper-lighthouse-3' })).json().two_factor_enabled).toBe(true);
+    const challengeToken = await challengeFor(anonymous, { email: fields.email, password: 'fresh-juniper-lighthouse-3' });
+    expect((await anonymous.get('/api/v1/account')).statusCode).toBe(401);
+    expect((await secondFactor(anonymous, challengeToken, await authenticator.freshCode())).statusCode).toBe(200);
   });
 
   it('ACC-4 bad input gets clear 400s and changes nothing', async () => {
