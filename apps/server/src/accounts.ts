@@ -8,6 +8,7 @@ import {
   AttemptThrottle,
   type AuditActor,
   type AuditLog,
+  type ContentCipher,
   defaultAgesOfMajority,
   InMemoryRateLimitStore,
   type Logger,
@@ -36,6 +37,7 @@ import {
 } from '@charter/storage';
 import type { Redis } from 'ioredis';
 import type { CharterConfig } from './config.js';
+import { createTwoFactor, createTwoFactorChecker, type TwoFactorWiring } from './two-factor.js';
 
 /** Accounts, sign-in and sessions wired to their adapters (ACC-*). */
 export interface AccountsWiring {
@@ -49,6 +51,8 @@ export interface AccountsWiring {
   tokens: OneTimeTokenService;
   notifier: AccountNotifier;
   throttle: AttemptThrottle;
+  /** Two-factor authentication (ACC-4). */
+  twoFactor: TwoFactorWiring;
   close(): Promise<void>;
 }
 
@@ -95,8 +99,10 @@ export function createAccounts(options: {
   logger: Logger;
   /** Other capabilities' checks before an account is deleted (organisations it owns). */
   beforeDeletion?: (user: User, actor: AuditActor) => Promise<void>;
+  /** Seals secrets at rest (PRV-9): the TOTP secrets here. */
+  contentCipher: ContentCipher;
 }): AccountsWiring {
-  const { config, database, redis, audit, apiKeys, notifier, logger } = options;
+  const { config, database, redis, audit, apiKeys, notifier, logger, contentCipher } = options;
   const clock = systemClock;
   const users = new SqlUserRepository(database.db);
   const attemptStore = createAttemptStore(config, redis, logger);
@@ -128,9 +134,11 @@ export function createAccounts(options: {
     legalVersions: { terms: config.accounts.legal.termsVersion, privacy: config.accounts.legal.privacyVersion },
     agesOfMajority: { ...defaultAgesOfMajority, ...config.accounts.agesOfMajority },
   });
-  const signIn = new SignInService({ users, sessions, passwordHasher, knownDevices: new SqlKnownDeviceRepository(database.db), tokens, throttle, notifier, audit, clock, logger });
+  const secondFactor = createTwoFactorChecker({ database, cipher: contentCipher, throttle, audit, clock });
+  const signIn = new SignInService({ users, sessions, passwordHasher, knownDevices: new SqlKnownDeviceRepository(database.db), tokens, throttle, notifier, audit, clock, logger, secondFactor });
   const passwords = new PasswordService({ users, sessions, signIn, passwordHasher, passwordRules, tokens, throttle, notifier, accountAccess: access, audit, clock });
-  const security = new AccountSecurityService({ users, sessions, apiKeys, signIn, tokens, notifier, accountAccess: access, audit, clock, beforeDeletion: options.beforeDeletion });
+  const security = new AccountSecurityService({ users, sessions, apiKeys, signIn, tokens, notifier, accountAccess: access, audit, clock, secondFactor, beforeDeletion: options.beforeDeletion });
+  const twoFactor = createTwoFactor({ database, checker: secondFactor, cipher: contentCipher, users, signIn, security, tokens, throttle, notifier, audit, clock, issuer: config.accounts.twoFactorIssuer });
   return {
     users,
     sessions,
@@ -142,6 +150,7 @@ export function createAccounts(options: {
     tokens,
     notifier,
     throttle,
+    twoFactor,
     async close() {
       await sessions.close();
       attemptStore.close();

@@ -26,6 +26,8 @@ import { createLimits, type LimitsWiring } from './limits.js';
 import { createModerationService } from './moderation.js';
 import { AccountNotifier, createAccounts, createMailer, publicUrl } from './accounts.js';
 import { createAuthenticators } from './plugins/auth.js';
+import { createContentCipher } from './master-keys.js';
+import { twoFactorRoute } from './routes/auth/two-factor.route.js';
 import { accountRoute } from './routes/auth/account.route.js';
 import { authRoute } from './routes/auth/auth.route.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
@@ -96,6 +98,8 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
   const database = await openDatabase({ url: databaseUrl });
   const releasers: Array<() => Promise<unknown>> = [() => database.close()];
   try {
+    // Before any migration: a PostgreSQL deployment without a master key stops here, with the fix in the message.
+    const contentCipher = createContentCipher(config, database.dialect, logger);
     await migrateToLatest(database.db);
     const users = new SqlUserRepository(database.db);
     const owner = await users.ensureInstanceOwner(newUserRecord({ id: newId('user'), email: null, displayName: 'Instance owner', role: 'owner', createdAt: systemClock() }));
@@ -133,7 +137,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     });
     // Organisations are wired after accounts (they need its users); account deletion consults them through this.
     let organizationsWiring: ReturnType<typeof createOrganizations> | undefined;
-    const accounts = createAccounts({ config, database, redis, audit, apiKeys, notifier, logger, beforeDeletion: (user, actor) => organizationsWiring?.organizations.prepareAccountDeletion(user.id, actor) ?? Promise.resolve() });
+    const accounts = createAccounts({ config, database, redis, audit, apiKeys, notifier, logger, contentCipher, beforeDeletion: (user, actor) => organizationsWiring?.organizations.prepareAccountDeletion(user.id, actor) ?? Promise.resolve() });
     releasers.push(() => accounts.close());
 
     const built = options.engines
@@ -168,7 +172,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
       config,
       authenticate: authenticators.authenticate,
       authenticateSession: authenticators.authenticateSession,
-      isTwoFactorEnabled: async () => false,
+      isTwoFactorEnabled: (userId) => accounts.twoFactor.checker.isRequired(userId),
       requestSignal: (reply) => createRequestSignal(reply, config.server.requestTimeoutMs, inflight),
       observeStream: (request, status) => {
         metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', status, performance.now() - request.startedAtMs);
@@ -226,6 +230,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     authRoute(fastify, context);
     accountRoute(fastify, context);
     organizationsRoute(fastify, context);
+    twoFactorRoute(fastify, context);
     await fastify.ready();
 
     let closing: Promise<void> | undefined;

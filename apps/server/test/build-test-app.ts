@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -58,6 +59,8 @@ export async function startTestApp(dialect: TestDialect, options: TestAppOptions
     metering: { flushIntervalMs: 60_000 },
     mail: { smtpUrl: mail.url, from: 'Charter <no-reply@charter.test>' },
     publicUrl: 'http://charter.test',
+    // PostgreSQL needs a configured master key (PRV-9); SQLite apps generate one in their data directory.
+    security: dialect === 'postgres' ? { masterKeys: [{ id: 'test', key: randomBytes(32).toString('base64') }] } : undefined,
     ...options.config,
   });
   const app = await buildApp(config, { engines: [engine, ...(options.extraEngines ?? [])], logStream });

@@ -9,3 +9,4 @@ export * from './account/usage.schema.js';
 export * from './admin/plans.schema.js';
 export * from './account/auth.schema.js';
 export * from './account/organizations.schema.js';
+export * from './account/two-factor.schema.js';

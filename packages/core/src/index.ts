@@ -20,3 +20,5 @@ export * from './authentication/index.js';
 export * from './sessions/index.js';
 export * from './notices/index.js';
 export * from './organizations/index.js';
+export * from './content/index.js';
+export * from './two-factor/index.js';

@@ -25,6 +25,8 @@ export interface DatabaseSchema {
   organizations: OrganizationsTable;
   organization_members: OrganizationMembersTable;
   organization_invitations: OrganizationInvitationsTable;
+  two_factor_credentials: TwoFactorCredentialsTable;
+  recovery_codes: RecoveryCodesTable;
 }
 
 export interface UsersTable {
@@ -253,4 +255,24 @@ export interface OrganizationInvitationsTable {
   accepted_at: number | null;
   accepted_by_user_id: string | null;
   revoked_at: number | null;
+}
+
+/** A user's TOTP authenticator (ACC-4); secrets only as sealed by the content cipher (PRV-9). */
+export interface TwoFactorCredentialsTable {
+  user_id: string;
+  pending_secret_sealed: string | null;
+  pending_created_at: number | null;
+  secret_sealed: string | null;
+  enabled_at: number | null;
+  last_used_time_step: number | null;
+  updated_at: number;
+}
+
+/** Single-use recovery codes, as SHA-256 hashes (ACC-4). */
+export interface RecoveryCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
 }

@@ -15,3 +15,4 @@ export * from './sql-one-time-token-repository.js';
 export * from './sql-known-device-repository.js';
 export * from './sql-identity-blocklist.js';
 export * from './sql-organization-repository.js';
+export * from './sql-two-factor-repository.js';

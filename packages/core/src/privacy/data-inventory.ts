@@ -174,6 +174,26 @@ const accountInventory: readonly DataInventoryEntry[] = [
     retention: { kind: 'days', days: 3650 },
     erasure: 'retain',
   },
+  {
+    table: 'two_factor_credentials',
+    columns: ['user_id', 'pending_secret_sealed', 'secret_sealed', 'enabled_at'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'The sealed TOTP secret of two-factor authentication (ACC-4); encrypted at rest (PRV-9).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'account_lifetime' },
+    erasure: 'delete',
+  },
+  {
+    table: 'recovery_codes',
+    columns: ['user_id', 'code_hash', 'used_at'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'Hashed single-use recovery codes of two-factor authentication (ACC-4).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'account_lifetime' },
+    erasure: 'delete',
+  },
 ];
 
 /** Tables of organisations (ACC-7). */
