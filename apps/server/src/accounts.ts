@@ -3,6 +3,9 @@ import {
   AccountAccess,
   AccountNotifier,
   AccountSecurityService,
+  AccountStatusService,
+  CustomerProfileService,
+  StaffAccountService,
   type ApiKeyService,
   AttemptThrottle,
   type AuditLog,
@@ -13,7 +16,6 @@ import {
   OneTimeTokenService,
   PasswordService,
   type RateLimitStore,
-  RegionalEligibilityChecker,
   RegistrationService,
   ResilientRateLimitStore,
   SessionService,
@@ -26,6 +28,7 @@ import { OutboxMailer, SmtpMailer } from '@charter/mailer-smtp';
 import {
   type Database,
   SqlIdentityBlocklist,
+  SqlCustomerProfileRepository,
   SqlKnownDeviceRepository,
   SqlOneTimeTokenRepository,
   SqlSessionRepository,
@@ -33,6 +36,7 @@ import {
 } from '@charter/storage';
 import type { Redis } from 'ioredis';
 import type { CharterConfig } from './config.js';
+import { createEligibilityChecker } from './eligibility.js';
 
 /** Accounts, sign-in and sessions wired to their adapters (ACC-*). */
 export interface AccountsWiring {
@@ -46,6 +50,12 @@ export interface AccountsWiring {
   tokens: OneTimeTokenService;
   notifier: AccountNotifier;
   throttle: AttemptThrottle;
+  /** Account states set by staff (ACC-10). */
+  statuses: AccountStatusService;
+  /** Customer profiles and their verification (ACC-6). */
+  profiles: CustomerProfileService;
+  /** Staff accounts (ADM-6). */
+  staff: StaffAccountService;
   close(): Promise<void>;
 }
 
@@ -104,12 +114,14 @@ export function createAccounts(options: {
     idleTimeoutMs: config.accounts.sessionIdleTimeoutMs,
     absoluteTimeoutMs: config.accounts.sessionAbsoluteTimeoutMs,
   });
+  const eligibility = createEligibilityChecker(config);
+  const blocklist = new SqlIdentityBlocklist(database.db);
   const registration = new RegistrationService({
     users,
     passwordHasher,
     passwordRules,
-    eligibility: new RegionalEligibilityChecker({ sanctionedRegions: config.accounts.sanctionedRegions }),
-    blocklist: new SqlIdentityBlocklist(database.db),
+    eligibility,
+    blocklist,
     tokens,
     throttle,
     notifier,
@@ -119,9 +131,13 @@ export function createAccounts(options: {
     legalVersions: { terms: config.accounts.legal.termsVersion, privacy: config.accounts.legal.privacyVersion },
     agesOfMajority: { ...defaultAgesOfMajority, ...config.accounts.agesOfMajority },
   });
-  const signIn = new SignInService({ users, sessions, passwordHasher, knownDevices: new SqlKnownDeviceRepository(database.db), tokens, throttle, notifier, audit, clock, logger });
+  const signIn = new SignInService({ users, sessions, passwordHasher, knownDevices: new SqlKnownDeviceRepository(database.db), tokens, throttle, notifier, audit, clock, logger, connectionEligibility: eligibility });
   const passwords = new PasswordService({ users, sessions, signIn, passwordHasher, passwordRules, tokens, throttle, notifier, accountAccess: access, audit, clock });
   const security = new AccountSecurityService({ users, sessions, apiKeys, signIn, tokens, notifier, accountAccess: access, audit, clock });
+  // ssoIdentities: the SSO capability passes its verified identities here, so termination blocks them too.
+  const statuses = new AccountStatusService({ users, sessions, apiKeys, blocklist, accountAccess: access, notifier, audit, clock });
+  const profiles = new CustomerProfileService({ profiles: new SqlCustomerProfileRepository(database.db), users, audit, clock });
+  const staff = new StaffAccountService({ users, passwordHasher, passwordRules, tokens, blocklist, audit, clock });
   return {
     users,
     sessions,
@@ -133,6 +149,9 @@ export function createAccounts(options: {
     tokens,
     notifier,
     throttle,
+    statuses,
+    profiles,
+    staff,
     async close() {
       await sessions.close();
       attemptStore.close();

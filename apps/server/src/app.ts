@@ -44,6 +44,9 @@ import { AdminAccessPolicy, PlanService, UsageReportService } from '@charter/cor
 import { SqlPlanRepository } from '@charter/storage';
 import { usageRoute } from './routes/account/usage.route.js';
 import { plansAdminRoute } from './routes/admin/plans.route.js';
+import { usersAdminRoute } from './routes/admin/users.route.js';
+import { profileRoute } from './routes/account/profile.route.js';
+import { registerClientCountryHeader } from './plugins/client-country.js';
 
 export interface BuildAppOptions {
   /** Engines built by the caller instead of from configuration (tests with a fake upstream, say). */
@@ -148,7 +151,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     const plans = limits?.plans ?? new PlanService({ repository: new SqlPlanRepository(database.db), audit, clock: systemClock, defaultPlanId: config.limits.defaultPlanId });
     await plans.ensureDefaultPlans();
     const usageReports = new UsageReportService({ repository: new SqlUsageRepository(database.db) });
-    const adminAccess = new AdminAccessPolicy({ instanceOwnerId: owner.id });
+    const adminAccess = new AdminAccessPolicy({ instanceOwnerId: owner.id, accountAccess: accounts.access });
     const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess, accounts };
     const authenticators = createAuthenticators({ apiKeys, sessions: accounts.sessions, access: accounts.access });
 
@@ -175,6 +178,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     await fastify.register(fastifyCookie);
     fastify.decorateRequest('session', undefined);
     fastify.decorateRequest('sessionToken', undefined);
+    registerClientCountryHeader(fastify, config.accounts.eligibility.countryHeader);
     fastify.setValidatorCompiler(validatorCompiler);
     // Responses are built from typed objects; re-validating them on the hot path buys nothing.
     fastify.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -214,6 +218,8 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     plansAdminRoute(fastify, context);
     authRoute(fastify, context);
     accountRoute(fastify, context);
+    usersAdminRoute(fastify, context);
+    profileRoute(fastify, context);
     await fastify.ready();
 
     let closing: Promise<void> | undefined;

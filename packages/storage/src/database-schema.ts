@@ -1,4 +1,4 @@
-import type { AccountStatus, BillingOwnerType, OveragePolicy, PlanKind, QuotaPeriod, QuotaUnit, StaffRole, UsageStatus, User } from '@charter/core';
+import type { AccountStatus, BillingOwnerType, ProfileVerificationStatus, OveragePolicy, PlanKind, QuotaPeriod, QuotaUnit, StaffRole, UsageStatus, User } from '@charter/core';
 import type { Generated } from 'kysely';
 
 /**
@@ -22,6 +22,7 @@ export interface DatabaseSchema {
   account_status_changes: AccountStatusChangesTable;
   known_devices: KnownDevicesTable;
   blocked_identities: BlockedIdentitiesTable;
+  customer_profiles: CustomerProfilesTable;
 }
 
 export interface UsersTable {
@@ -218,4 +219,28 @@ export interface ViolationEventsTable {
   excerpt_hash: string;
   evidence_text: string | null;
   occurred_at: number;
+}
+
+/** A customer's profile (ACC-6); the address is flattened into `address_*` columns. */
+export interface CustomerProfilesTable {
+  user_id: string;
+  full_name: string | null;
+  contact_person: string | null;
+  phone: string | null;
+  address_line1: string | null;
+  address_line2: string | null;
+  address_city: string | null;
+  address_postal_code: string | null;
+  address_region: string | null;
+  /** Null exactly when there is no address. */
+  address_country: string | null;
+  company_name: string | null;
+  company_registration_number: string | null;
+  revision: number;
+  verification_status: ProfileVerificationStatus;
+  verification_note: string | null;
+  verification_changed_by: string | null;
+  verification_changed_at: number | null;
+  created_at: number;
+  updated_at: number;
 }

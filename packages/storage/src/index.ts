@@ -14,3 +14,4 @@ export * from './sql-session-repository.js';
 export * from './sql-one-time-token-repository.js';
 export * from './sql-known-device-repository.js';
 export * from './sql-identity-blocklist.js';
+export * from './sql-customer-profile-repository.js';

@@ -17,6 +17,10 @@ export type AuditAction =
   | 'user.unlocked'
   | 'user.deletion_requested'
   | 'user.status_changed'
+  | 'user.sign_in_refused'
+  | 'user.profile_updated'
+  | 'user.profile_verification_changed'
+  | 'staff.created'
   | 'session.revoked'
   | 'session.revoked_all';
 

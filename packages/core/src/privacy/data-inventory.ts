@@ -174,6 +174,16 @@ const accountInventory: readonly DataInventoryEntry[] = [
     retention: { kind: 'days', days: 3650 },
     erasure: 'retain',
   },
+  {
+    table: 'customer_profiles',
+    columns: ['user_id', 'full_name', 'contact_person', 'phone', 'address_line1', 'address_line2', 'address_city', 'address_postal_code', 'address_region', 'address_country', 'company_name', 'company_registration_number', 'verification_note', 'verification_changed_by'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'The customer profile kept current by the customer and verified by staff (ACC-6: real-name verification, invoices).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'account_lifetime' },
+    erasure: 'delete',
+  },
 ];
 
 /**
