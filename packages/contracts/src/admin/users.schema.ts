@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { userSchema } from '../account/auth.schema.js';
 import { customerProfileSchema, profileVerificationStatusSchema } from '../account/profile.schema.js';
 
+/** Staff roles (ADM-6); `charter admin create --role` takes one. */
+export const staffRoleSchema = z.enum(['support', 'moderator', 'billing', 'data_protection_officer', 'superadmin']);
+
 export const accountStatusSchema = z.enum(['active', 'restricted', 'suspended', 'terminated']);
 
 export const adminUserParamsSchema = z.object({ user_id: z.string().min(1).max(100) });
