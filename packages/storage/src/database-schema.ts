@@ -1,5 +1,6 @@
-import type { AccountStatus, BillingOwnerType, ProfileVerificationStatus, OveragePolicy, PlanKind, QuotaPeriod, QuotaUnit, StaffRole, UsageStatus, User } from '@charter/core';
+import type { AccountStatus, BillingOwnerType, OveragePolicy, PlanKind, QuotaPeriod, QuotaUnit, StaffRole, UsageStatus, User } from '@charter/core';
 import type { Generated } from 'kysely';
+import type { ProfileVerificationStatus } from '@charter/core';
 
 /**
  * Rows exactly as stored: snake_case columns, times as epoch milliseconds (UTC) in integer columns so
