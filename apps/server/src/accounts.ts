@@ -4,6 +4,9 @@ import {
   AccountAccess,
   AccountNotifier,
   AccountSecurityService,
+  AccountStatusService,
+  CustomerProfileService,
+  StaffAccountService,
   type ApiKeyService,
   AttemptThrottle,
   type AuditActor,
@@ -16,7 +19,6 @@ import {
   OneTimeTokenService,
   PasswordService,
   type RateLimitStore,
-  RegionalEligibilityChecker,
   RegistrationService,
   ResilientRateLimitStore,
   SessionService,
@@ -30,6 +32,7 @@ import { OutboxMailer, SmtpMailer } from '@charter/mailer-smtp';
 import {
   type Database,
   SqlIdentityBlocklist,
+  SqlCustomerProfileRepository,
   SqlKnownDeviceRepository,
   SqlOneTimeTokenRepository,
   SqlSessionRepository,
@@ -38,6 +41,7 @@ import {
 import type { Redis } from 'ioredis';
 import type { CharterConfig } from './config.js';
 import { createTwoFactor, createTwoFactorChecker, type TwoFactorWiring } from './two-factor.js';
+import { createEligibilityChecker } from './eligibility.js';
 
 /** Accounts, sign-in and sessions wired to their adapters (ACC-*). */
 export interface AccountsWiring {
@@ -53,6 +57,12 @@ export interface AccountsWiring {
   throttle: AttemptThrottle;
   /** Two-factor authentication (ACC-4). */
   twoFactor: TwoFactorWiring;
+  /** Account states set by staff (ACC-10). */
+  statuses: AccountStatusService;
+  /** Customer profiles and their verification (ACC-6). */
+  profiles: CustomerProfileService;
+  /** Staff accounts (ADM-6). */
+  staff: StaffAccountService;
   close(): Promise<void>;
 }
 
@@ -119,12 +129,14 @@ export function createAccounts(options: {
     idleTimeoutMs: config.accounts.sessionIdleTimeoutMs,
     absoluteTimeoutMs: config.accounts.sessionAbsoluteTimeoutMs,
   });
+  const eligibility = createEligibilityChecker(config);
+  const blocklist = new SqlIdentityBlocklist(database.db);
   const registration = new RegistrationService({
     users,
     passwordHasher,
     passwordRules,
-    eligibility: new RegionalEligibilityChecker({ sanctionedRegions: config.accounts.sanctionedRegions }),
-    blocklist: new SqlIdentityBlocklist(database.db),
+    eligibility,
+    blocklist,
     tokens,
     throttle,
     notifier,
@@ -135,10 +147,14 @@ export function createAccounts(options: {
     agesOfMajority: { ...defaultAgesOfMajority, ...config.accounts.agesOfMajority },
   });
   const secondFactor = createTwoFactorChecker({ database, cipher: contentCipher, throttle, audit, clock });
-  const signIn = new SignInService({ users, sessions, passwordHasher, knownDevices: new SqlKnownDeviceRepository(database.db), tokens, throttle, notifier, audit, clock, logger, secondFactor });
+  const signIn = new SignInService({ users, sessions, passwordHasher, knownDevices: new SqlKnownDeviceRepository(database.db), tokens, throttle, notifier, audit, clock, logger, secondFactor, connectionEligibility: eligibility });
   const passwords = new PasswordService({ users, sessions, signIn, passwordHasher, passwordRules, tokens, throttle, notifier, accountAccess: access, audit, clock });
   const security = new AccountSecurityService({ users, sessions, apiKeys, signIn, tokens, notifier, accountAccess: access, audit, clock, secondFactor, beforeDeletion: options.beforeDeletion });
   const twoFactor = createTwoFactor({ database, checker: secondFactor, cipher: contentCipher, users, signIn, security, tokens, throttle, notifier, audit, clock, issuer: config.accounts.twoFactorIssuer });
+  // ssoIdentities: the SSO capability passes its verified identities here, so termination blocks them too.
+  const statuses = new AccountStatusService({ users, sessions, apiKeys, blocklist, accountAccess: access, notifier, audit, clock });
+  const profiles = new CustomerProfileService({ profiles: new SqlCustomerProfileRepository(database.db), users, audit, clock });
+  const staff = new StaffAccountService({ users, passwordHasher, passwordRules, tokens, blocklist, audit, clock });
   return {
     users,
     sessions,
@@ -151,6 +167,9 @@ export function createAccounts(options: {
     notifier,
     throttle,
     twoFactor,
+    statuses,
+    profiles,
+    staff,
     async close() {
       await sessions.close();
       attemptStore.close();

@@ -50,6 +50,9 @@ import { plansAdminRoute } from './routes/admin/plans.route.js';
 import { createOrganizations } from './organizations.js';
 import { createActingFor } from './plugins/organization-context.js';
 import { organizationsRoute } from './routes/organizations/organizations.route.js';
+import { usersAdminRoute } from './routes/admin/users.route.js';
+import { profileRoute } from './routes/account/profile.route.js';
+import { registerClientCountryHeader } from './plugins/client-country.js';
 
 export interface BuildAppOptions {
   /** Engines built by the caller instead of from configuration (tests with a fake upstream, say). */
@@ -158,7 +161,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     const plans = limits?.plans ?? new PlanService({ repository: new SqlPlanRepository(database.db), audit, clock: systemClock, defaultPlanId: config.limits.defaultPlanId });
     await plans.ensureDefaultPlans();
     const usageReports = new UsageReportService({ repository: new SqlUsageRepository(database.db) });
-    const adminAccess = new AdminAccessPolicy({ instanceOwnerId: owner.id });
+    const adminAccess = new AdminAccessPolicy({ instanceOwnerId: owner.id, accountAccess: accounts.access });
     const organizations = createOrganizations({ database, users: accounts.users, apiKeys, notifier, audit });
     organizationsWiring = organizations;
     const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess, accounts, organizations };
@@ -188,6 +191,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     fastify.decorateRequest('session', undefined);
     fastify.decorateRequest('sessionToken', undefined);
     fastify.decorateRequest('actingMember', null);
+    registerClientCountryHeader(fastify, config.accounts.eligibility.countryHeader);
     fastify.setValidatorCompiler(validatorCompiler);
     // Responses are built from typed objects; re-validating them on the hot path buys nothing.
     fastify.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -231,6 +235,8 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     accountRoute(fastify, context);
     organizationsRoute(fastify, context);
     twoFactorRoute(fastify, context);
+    usersAdminRoute(fastify, context);
+    profileRoute(fastify, context);
     await fastify.ready();
 
     let closing: Promise<void> | undefined;

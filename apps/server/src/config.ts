@@ -148,6 +148,17 @@ export const configSchema = z.object({
       accessCacheTtlMs: z.number().int().min(0).max(1000).default(500),
       /** ISO 3166-1 country or 3166-2 region codes refused by declared and IP location (ACC-2). */
       sanctionedRegions: z.array(z.string().regex(/^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$/, 'Use ISO 3166-1 or 3166-2 codes.')).optional(),
+      /** Where IP locations and restricted parties come from (ACC-2); every file is checked at start. */
+      eligibility: z
+        .object({
+          /** A MaxMind-format GeoIP2/GeoLite2 Country or City database (`.mmdb`); City adds regions such as UA-43. */
+          geoipDatabasePath: z.string().min(1).optional(),
+          /** A header a trusted proxy sets to the client's ISO country (`CF-IPCountry`, `X-Country-Code`); honoured only when set here. */
+          countryHeader: z.string().regex(/^[A-Za-z0-9-]+$/, 'Use a header name such as CF-IPCountry.').optional(),
+          /** CSV with a header row naming `name` (and optionally `type`, `country`, `source`), screened at registration. */
+          restrictedPartiesCsvPath: z.string().min(1).optional(),
+        })
+        .prefault({}),
       /** Ages of majority by country or region where not 18, added to the built-in table. */
       agesOfMajority: z.record(z.string(), z.number().int().min(14).max(25)).default({}),
       /** The name authenticator apps show beside the account (ACC-4). */

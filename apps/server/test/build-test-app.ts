@@ -30,10 +30,12 @@ export interface TestAppOptions {
   contextWindow?: number;
   /** More engines beside the fake one (a guard model behind a second fake upstream, say). */
   extraEngines?: InferenceEngine[];
+  /** Serve from this (another test app's) database, as a second node would; it is left open on close. */
+  database?: TestDatabase;
 }
 
 export async function startTestApp(dialect: TestDialect, options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase(dialect);
+  const database = options.database ?? (await createTestDatabase(dialect));
   const upstream = await startFakeUpstream(options.upstream);
   const mail = await startSmtpSink();
   const dataDir = await mkdtemp(join(tmpdir(), 'charter-app-'));
@@ -79,7 +81,7 @@ export async function startTestApp(dialect: TestDialect, options: TestAppOptions
       await app.close(1000);
       await upstream.close();
       await mail.close();
-      await database.close();
+      if (!options.database) await database.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

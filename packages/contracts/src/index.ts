@@ -10,3 +10,5 @@ export * from './admin/plans.schema.js';
 export * from './account/auth.schema.js';
 export * from './account/organizations.schema.js';
 export * from './account/two-factor.schema.js';
+export * from './account/profile.schema.js';
+export * from './admin/users.schema.js';

@@ -1,5 +1,6 @@
 import type { AccountStatus, BillingOwnerType, OrganizationRole, OveragePolicy, PlanKind, QuotaPeriod, QuotaUnit, StaffRole, UsageStatus, User } from '@charter/core';
 import type { Generated } from 'kysely';
+import type { ProfileVerificationStatus } from '@charter/core';
 
 /**
  * Rows exactly as stored: snake_case columns, times as epoch milliseconds (UTC) in integer columns so
@@ -27,6 +28,7 @@ export interface DatabaseSchema {
   organization_invitations: OrganizationInvitationsTable;
   two_factor_credentials: TwoFactorCredentialsTable;
   recovery_codes: RecoveryCodesTable;
+  customer_profiles: CustomerProfilesTable;
 }
 
 export interface UsersTable {
@@ -275,4 +277,28 @@ export interface RecoveryCodesTable {
   code_hash: string;
   created_at: number;
   used_at: number | null;
+}
+
+/** A customer's profile (ACC-6); the address is flattened into `address_*` columns. */
+export interface CustomerProfilesTable {
+  user_id: string;
+  full_name: string | null;
+  contact_person: string | null;
+  phone: string | null;
+  address_line1: string | null;
+  address_line2: string | null;
+  address_city: string | null;
+  address_postal_code: string | null;
+  address_region: string | null;
+  /** Null exactly when there is no address. */
+  address_country: string | null;
+  company_name: string | null;
+  company_registration_number: string | null;
+  revision: number;
+  verification_status: ProfileVerificationStatus;
+  verification_note: string | null;
+  verification_changed_by: string | null;
+  verification_changed_at: number | null;
+  created_at: number;
+  updated_at: number;
 }

@@ -16,3 +16,4 @@ export * from './sql-known-device-repository.js';
 export * from './sql-identity-blocklist.js';
 export * from './sql-organization-repository.js';
 export * from './sql-two-factor-repository.js';
+export * from './sql-customer-profile-repository.js';

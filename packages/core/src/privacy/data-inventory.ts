@@ -235,7 +235,21 @@ const organizationInventory: readonly DataInventoryEntry[] = [
  * The one registry of personal data. Export, erasure, retention and the privacy centre walk it; a table
  * that holds personal data and is missing here is a bug (a storage test compares it with the schema).
  */
-export const dataInventory: readonly DataInventoryEntry[] = [...spineInventory, ...accountInventory, ...organizationInventory];
+/** The customer profile (ACC-6). */
+const profileInventory: readonly DataInventoryEntry[] = [
+  {
+    table: 'customer_profiles',
+    columns: ['user_id', 'full_name', 'contact_person', 'phone', 'address_line1', 'address_line2', 'address_city', 'address_postal_code', 'address_region', 'address_country', 'company_name', 'company_registration_number', 'verification_note', 'verification_changed_by'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'The customer profile kept current by the customer and verified by staff (ACC-6: real-name verification, invoices).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'account_lifetime' },
+    erasure: 'delete',
+  },
+];
+
+export const dataInventory: readonly DataInventoryEntry[] = [...spineInventory, ...accountInventory, ...organizationInventory, ...profileInventory];
 
 /** Tables that hold no personal data at all (schema bookkeeping, operator configuration such as plans). */
 export const tablesWithoutPersonalData: readonly string[] = ['kysely_migration', 'kysely_migration_lock', 'plans'];
