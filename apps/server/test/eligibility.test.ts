@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -137,6 +138,8 @@ describe.each(testDialects)('eligibility without a configured proxy header on %s
         database: { url: database.url },
         log: { level: 'silent' },
         accounts: { eligibility: { geoipDatabasePath: missingGeoip, restrictedPartiesCsvPath: malformedCsv } },
+        // PostgreSQL needs a master key (PRV-9), or that is the first configuration error reported.
+        security: dialect === 'postgres' ? { masterKeys: [{ id: 'test', key: randomBytes(32).toString('base64') }] } : undefined,
       });
       const failure = await buildApp(config, { engines: [] }).then(
         async (app) => {
