@@ -22,6 +22,8 @@ export interface DatabaseSchema {
   account_status_changes: AccountStatusChangesTable;
   known_devices: KnownDevicesTable;
   blocked_identities: BlockedIdentitiesTable;
+  sso_identities: SsoIdentitiesTable;
+  sso_authorization_requests: SsoAuthorizationRequestsTable;
 }
 
 export interface UsersTable {
@@ -218,4 +220,30 @@ export interface ViolationEventsTable {
   excerpt_hash: string;
   evidence_text: string | null;
   occurred_at: number;
+}
+
+export interface SsoIdentitiesTable {
+  id: string;
+  user_id: string;
+  provider_id: string;
+  issuer: string;
+  subject: string;
+  email: string | null;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface SsoAuthorizationRequestsTable {
+  id: string;
+  state_hash: string;
+  binding_hash: string;
+  provider_id: string;
+  intent: string;
+  return_to: string;
+  user_id: string | null;
+  nonce: string;
+  code_verifier: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
 }

@@ -14,3 +14,5 @@ export * from './sql-session-repository.js';
 export * from './sql-one-time-token-repository.js';
 export * from './sql-known-device-repository.js';
 export * from './sql-identity-blocklist.js';
+export * from './sql-sso-identity-repository.js';
+export * from './sql-sso-authorization-request-repository.js';

@@ -18,7 +18,9 @@ export type AuditAction =
   | 'user.deletion_requested'
   | 'user.status_changed'
   | 'session.revoked'
-  | 'session.revoked_all';
+  | 'session.revoked_all'
+  | 'sso_identity.linked'
+  | 'sso_identity.unlinked';
 
 /** Who did it, and through which door. */
 export interface AuditActor {

@@ -174,6 +174,26 @@ const accountInventory: readonly DataInventoryEntry[] = [
     retention: { kind: 'days', days: 3650 },
     erasure: 'retain',
   },
+  {
+    table: 'sso_identities',
+    columns: ['user_id', 'issuer', 'subject', 'email', 'created_at', 'last_used_at'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'Let people sign in with an identity provider they linked (ACC-5).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'account_lifetime' },
+    erasure: 'delete',
+  },
+  {
+    table: 'sso_authorization_requests',
+    columns: ['user_id', 'return_to'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'Check the provider’s answer to a sign-in or link started minutes before (ACC-5); deleted once expired.',
+    lawfulBasis: 'contract',
+    retention: { kind: 'days', days: 1 },
+    erasure: 'delete',
+  },
 ];
 
 /**
