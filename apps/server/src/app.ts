@@ -43,6 +43,8 @@ import type { AppServices, RouteContext } from './routes/route-context.js';
 import { AdminAccessPolicy, PlanService, UsageReportService } from '@charter/core';
 import { SqlPlanRepository } from '@charter/storage';
 import { usageRoute } from './routes/account/usage.route.js';
+import { createSso } from './sso.js';
+import { ssoRoute } from './routes/auth/sso.route.js';
 import { plansAdminRoute } from './routes/admin/plans.route.js';
 
 export interface BuildAppOptions {
@@ -129,6 +131,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     });
     const accounts = createAccounts({ config, database, redis, audit, apiKeys, notifier, logger });
     releasers.push(() => accounts.close());
+    const sso = createSso({ config, database, accounts, audit, logger });
 
     const built = options.engines
       ? { engines: options.engines, routes: options.routes ?? (await defaultRoutes(options.engines)), noModelMessage: undefined }
@@ -149,7 +152,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     await plans.ensureDefaultPlans();
     const usageReports = new UsageReportService({ repository: new SqlUsageRepository(database.db) });
     const adminAccess = new AdminAccessPolicy({ instanceOwnerId: owner.id });
-    const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess, accounts };
+    const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess, accounts, sso };
     const authenticators = createAuthenticators({ apiKeys, sessions: accounts.sessions, access: accounts.access });
 
     let isReady = true;
@@ -214,6 +217,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     plansAdminRoute(fastify, context);
     authRoute(fastify, context);
     accountRoute(fastify, context);
+    ssoRoute(fastify, context);
     await fastify.ready();
 
     let closing: Promise<void> | undefined;

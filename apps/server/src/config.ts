@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { ssoConfigSchema } from './sso-config.js';
 
 const maxContextWindow = 262_144;
 
@@ -136,6 +137,8 @@ export const configSchema = z.object({
       sanctionedRegions: z.array(z.string().regex(/^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$/, 'Use ISO 3166-1 or 3166-2 codes.')).optional(),
       /** Ages of majority by country or region where not 18, added to the built-in table. */
       agesOfMajority: z.record(z.string(), z.number().int().min(14).max(25)).default({}),
+      /** Sign-in with Google, GitHub or any OpenID Connect provider (ACC-5): see sso-config.ts. */
+      sso: ssoConfigSchema,
     })
     .prefault({}),
   /** Outgoing email: SMTP when `smtpUrl` is set, else files in `<data dir>/outbox` (development). */

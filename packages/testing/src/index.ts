@@ -6,3 +6,5 @@ export { describeEngineContract } from './engine-contract-suite.js';
 export type { EngineContractOptions, EngineContractSubject } from './engine-contract-suite.js';
 export { freePort, startRedisServer, type RedisServerProcess } from './redis-server-process.js';
 export { startSmtpSink, tokenFromEmail, type ReceivedEmail, type SmtpSink } from './smtp-sink.js';
+export { followRedirects, startTestOidcProvider, type TestOidcAccount, type TestOidcProvider } from './oidc-test-provider.js';
+export { startFakeGitHub, type FakeGitHub, type FakeGitHubUser } from './fake-github.js';

@@ -3,6 +3,7 @@ import type { AdminAccessPolicy, PlanService, UsageReportService } from '@charte
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountsWiring } from '../accounts.js';
 import type { CharterConfig } from '../config.js';
+import type { SsoWiring } from '../sso.js';
 import type { ServerMetrics } from '../plugins/metrics.js';
 
 /** The services a route may call. Routes never touch storage or engines directly. */
@@ -19,6 +20,8 @@ export interface AppServices {
   adminAccess: AdminAccessPolicy;
   /** Accounts, sign-in and sessions (ACC-*). */
   accounts: AccountsWiring;
+  /** Sign-in with identity providers (ACC-5). */
+  sso: SsoWiring;
 }
 
 /** What every route plugin is handed by `buildApp`. */
