@@ -52,6 +52,7 @@ export function createSso(options: { config: CharterConfig; database: Database; 
     users: accounts.users,
     blocklist,
     tokens: accounts.tokens,
+    throttle: accounts.throttle,
     signIn: accounts.signIn,
     sessions: accounts.sessions,
     notifier: accounts.notifier,

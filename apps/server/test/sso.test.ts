@@ -1,10 +1,11 @@
-import { ssoIdentityHash } from '@charter/core';
-import { SqlIdentityBlocklist } from '@charter/storage';
+import { Argon2PasswordHasher } from '@charter/credentials';
+import { SignInService, type SsoCallbackOutcome, ssoIdentityHash, systemClock } from '@charter/core';
+import { SqlAuditLog, SqlIdentityBlocklist, SqlKnownDeviceRepository } from '@charter/storage';
 import { followRedirects, startFakeGitHub, startTestOidcProvider, testDialects, tokenFromEmail, type FakeGitHub, type TestOidcAccount, type TestOidcProvider } from '@charter/testing';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { createSsoProviders } from '../src/sso.js';
+import { createSso, createSsoProviders } from '../src/sso.js';
 import { startTestApp, type TestApp } from './build-test-app.js';
 import { registerVerified, TestBrowser } from './browser-client.js';
 
@@ -200,6 +201,40 @@ describe.each(testDialects)('single sign-on on %s', (dialect) => {
 
     const list = await browser.get('/api/v1/account/sso-identities');
     expect(list.json().data).toEqual([expect.objectContaining({ object: 'sso_identity', provider: oidcId, email: account.email })]);
+  });
+
+  it('ACC-4 ACC-5 a linked identity of an account with a second factor gets a challenge bound to SSO, not a session', async () => {
+    const account = uniqueAccount();
+    const { userId } = await registerThroughSso(account);
+    const accounts = test.app.services.accounts;
+    const audit = new SqlAuditLog(db(), test.database.dialect);
+    // The app's own wiring, with a second-factor gate that says this account has one (as the 2FA capability will).
+    const signIn = new SignInService({
+      users: accounts.users,
+      sessions: accounts.sessions,
+      passwordHasher: new Argon2PasswordHasher(),
+      knownDevices: new SqlKnownDeviceRepository(db()),
+      tokens: accounts.tokens,
+      throttle: accounts.throttle,
+      notifier: accounts.notifier,
+      audit,
+      clock: systemClock,
+      logger: fastify().log,
+      secondFactor: { isRequired: async (candidate) => candidate === userId },
+    });
+    const sso = createSso({ config: test.app.config, database: test.database, accounts: { ...accounts, signIn }, audit, logger: fastify().log });
+    const origin = { ipAddress: '203.0.113.9', userAgent: 'TwoFactor/1.0' };
+    const sessionsBefore = await db().selectFrom('sessions').select('id').where('user_id', '=', userId).execute();
+    oidc.signInAs(account);
+    const started = await sso.service.start({ providerId: oidcId, intent: 'sign_in', returnTo: '/chat', session: null, origin });
+    const callbackUrl = await followRedirects(started.authorizationUrl, callbackUrlOf(oidcId));
+    const outcome: SsoCallbackOutcome = await sso.service.callback({ providerId: oidcId, parameters: new URL(callbackUrl).searchParams, bindingToken: started.bindingToken, session: null, origin, deviceToken: 'device-of-the-two-factor-test' });
+    expect(outcome).toMatchObject({ kind: 'signed_in', returnTo: '/chat', result: { kind: 'second_factor_required' } });
+    if (outcome.kind !== 'signed_in' || outcome.result.kind !== 'second_factor_required') throw new Error('unreachable');
+    const challenge = await accounts.tokens.peek('second_factor_challenge', outcome.result.challengeToken);
+    expect(challenge.userId).toBe(userId);
+    expect(challenge.subject).toMatch(/^sso:[0-9a-f]{64}$/);
+    expect(await db().selectFrom('sessions').select('id').where('user_id', '=', userId).execute()).toHaveLength(sessionsBefore.length);
   });
 
   it('ACC-5 never links or signs in by a matching email: the person must sign in with the existing account first', async () => {

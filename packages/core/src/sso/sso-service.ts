@@ -4,6 +4,7 @@ import { ssoIdentityHash, type IdentityBlocklist } from '../accounts/identity-bl
 import type { RequestOrigin } from '../accounts/legal-acceptance.js';
 import type { UserRepository } from '../accounts/user-repository.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { AttemptThrottle } from '../authentication/attempt-throttle.js';
 import type { OneTimeTokenService } from '../authentication/one-time-token-service.js';
 import type { SignInResult, SignInService } from '../authentication/sign-in-service.js';
 import { NotFoundError } from '../errors.js';
@@ -29,6 +30,7 @@ export interface SsoServiceOptions {
   users: UserRepository;
   blocklist: IdentityBlocklist;
   tokens: OneTimeTokenService;
+  throttle: AttemptThrottle;
   signIn: SignInService;
   sessions: SessionService;
   notifier: AccountNotifier;
@@ -88,9 +90,11 @@ export class SsoService {
    * Start a round trip: remember state, nonce, PKCE verifier, intent and return path server-side, bound to a
    * secret the browser keeps in an HttpOnly cookie. Linking needs a session that signed in recently.
    */
-  async start(input: { providerId: string; intent: SsoIntent; returnTo: string | null; session: Session | null }): Promise<{ authorizationUrl: string; bindingToken: string; expiresAt: Date }> {
-    const { requests, sessions, clock } = this.#options;
+  async start(input: { providerId: string; intent: SsoIntent; returnTo: string | null; session: Session | null; origin: RequestOrigin }): Promise<{ authorizationUrl: string; bindingToken: string; expiresAt: Date }> {
+    const { requests, sessions, throttle, clock } = this.#options;
     const provider = this.provider(input.providerId);
+    // Each start writes a row: bound how fast one address can write them.
+    await throttle.take([{ key: `sso-start:ip:${input.origin.ipAddress}`, limit: 60, periodMs: 10 * 60 * 1000 }]);
     if (input.intent === 'link') {
       if (!input.session) throw new SsoFailedError('not_signed_in', 'Sign in to link a sign-in provider to your account.', { intent: 'link' });
       if (!sessions.isRecentlyAuthenticated(input.session, linkRecencyMs)) {

@@ -62,7 +62,7 @@ export function ssoRoute(app: FastifyInstance, context: RouteContext): void {
     async (request, reply) => {
       try {
         const session = request.query.intent === 'link' ? await optionalSession(request) : null;
-        const started = await sso.service.start({ providerId: request.params.provider, intent: request.query.intent, returnTo: request.query.return_to ?? null, session });
+        const started = await sso.service.start({ providerId: request.params.provider, intent: request.query.intent, returnTo: request.query.return_to ?? null, session, origin: originOf(request) });
         void reply.setCookie(ssoBindingCookieName, started.bindingToken, {
           httpOnly: true,
           secure: isSecureRequest(request, cookieMode),
