@@ -63,5 +63,6 @@ export function createSso(options: { config: CharterConfig; database: Database; 
     requestLifetimeMs: config.accounts.sso.requestLifetimeMs,
   });
   const registration = new SsoRegistrationService({ registration: accounts.registration, identities, users: accounts.users, blocklist, tokens: accounts.tokens, audit, clock });
-  return { service, registration, identities: new SsoIdentityService({ identities, security: accounts.security, notifier: accounts.notifier, audit, clock }) };
+  const displayNameOf = (providerId: string) => service.listProviders().find((provider) => provider.id === providerId)?.displayName;
+  return { service, registration, identities: new SsoIdentityService({ identities, security: accounts.security, notifier: accounts.notifier, audit, clock, displayNameOf }) };
 }

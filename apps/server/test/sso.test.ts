@@ -435,6 +435,10 @@ describe.each(testDialects)('single sign-on on %s', (dialect) => {
     expect(unlinked.statusCode, unlinked.body).toBe(204);
     const remaining = await identitiesOf(userId);
     expect(remaining.map((identity) => identity.provider_id)).toEqual(['github']);
+    const notice = await test.mail.waitFor((candidate) => candidate.to.includes(account.email!) && candidate.subject === 'A sign-in provider was removed from your account');
+    expect(notice.text).toContain('Signing in with Test OIDC no longer works');
+    const audit = await db().selectFrom('audit_events').selectAll().where('action', '=', 'sso_identity.unlinked').where('target_id', '=', first!.id).execute();
+    expect(audit).toHaveLength(1);
     const last = await browser.post(`/api/v1/account/sso-identities/${remaining[0]!.id}/unlink`, {});
     expect(last.statusCode).toBe(400);
   });

@@ -10,11 +10,21 @@ import type { Clock } from '../shared/clock.js';
 import type { SsoIdentity } from './sso-identity.js';
 import type { SsoIdentityRepository } from './sso-identity-repository.js';
 
+export interface SsoIdentityServiceOptions {
+  identities: SsoIdentityRepository;
+  security: AccountSecurityService;
+  notifier: AccountNotifier;
+  audit: AuditLog;
+  clock: Clock;
+  /** The configured name of a provider id, for emails (the id when the provider is no longer configured). */
+  displayNameOf?: (providerId: string) => string | undefined;
+}
+
 /** A person's linked sign-in providers (ACC-5): list them, remove one after re-authentication. */
 export class SsoIdentityService {
-  readonly #options: { identities: SsoIdentityRepository; security: AccountSecurityService; notifier: AccountNotifier; audit: AuditLog; clock: Clock };
+  readonly #options: SsoIdentityServiceOptions;
 
-  constructor(options: { identities: SsoIdentityRepository; security: AccountSecurityService; notifier: AccountNotifier; audit: AuditLog; clock: Clock }) {
+  constructor(options: SsoIdentityServiceOptions) {
     this.#options = options;
   }
 
@@ -39,7 +49,7 @@ export class SsoIdentityService {
       notifier.send(composeEmail({
         to: user.email,
         subject: 'A sign-in provider was removed from your account',
-        paragraphs: [`Signing in with ${owned.providerId} no longer works for your Charter account.`, 'If this was not you, report it from the security settings at once.'],
+        paragraphs: [`Signing in with ${this.#options.displayNameOf?.(owned.providerId) ?? owned.providerId} no longer works for your Charter account.`, 'If this was not you, report it from the security settings at once.'],
         action: { label: 'Review your security settings', url: notifier.link('/settings/security') },
       }));
     }

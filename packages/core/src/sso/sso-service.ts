@@ -7,7 +7,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { AttemptThrottle } from '../authentication/attempt-throttle.js';
 import type { OneTimeTokenService } from '../authentication/one-time-token-service.js';
 import type { SignInResult, SignInService } from '../authentication/sign-in-service.js';
-import { NotFoundError } from '../errors.js';
+import { CharterError, NotFoundError } from '../errors.js';
 import { composeEmail } from '../notices/account-email-templates.js';
 import type { AccountNotifier } from '../notices/account-notifier.js';
 import type { Session } from '../sessions/session.js';
@@ -187,7 +187,11 @@ export class SsoService {
     const now = clock();
     const id = newId('ssoid');
     await identities.link({ id, userId, providerId: provider.id, issuer: provider.issuer, subject: identity.subject, email: identity.email, createdAt: now, lastUsedAt: null }).catch((error: unknown) => {
-      throw new SsoFailedError('identity_in_use', `This ${provider.displayName} account is already linked to another account.`, { cause: error, intent: 'link' });
+      // Another request linked the same identity meanwhile; the unique (issuer, subject) settled it.
+      if (error instanceof CharterError && error.code === 'conflict') {
+        throw new SsoFailedError('identity_in_use', `This ${provider.displayName} account is already linked to another account.`, { cause: error, intent: 'link' });
+      }
+      throw error;
     });
     await audit.append({ action: 'sso_identity.linked', actor: { userId, apiKeyId: null, requestId: null, via: 'api' }, targetType: 'sso_identity', targetId: id, details: { provider: provider.id, sessionId: session.id }, occurredAt: now });
     const user = await users.findById(userId);
