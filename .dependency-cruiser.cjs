@@ -19,6 +19,7 @@ module.exports = {
     { name: 'storage-only-core', severity: 'error', from: { path: pkg('storage'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(storage|core|engine-spec)') } },
     { name: 'limits-redis-only-core', severity: 'error', from: { path: pkg('limits-redis'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(limits-redis|core|engine-spec)') } },
     { name: 'credentials-only-core', severity: 'error', from: { path: pkg('credentials'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(credentials|core|engine-spec)') } },
+    { name: 'sso-openid-only-core', severity: 'error', from: { path: pkg('sso-openid'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(sso-openid|core|engine-spec)') } },
     { name: 'mailer-smtp-only-core', severity: 'error', from: { path: pkg('mailer-smtp'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(mailer-smtp|core|engine-spec)') } },
     { name: 'geoip-maxmind-only-core', severity: 'error', from: { path: pkg('geoip-maxmind'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(geoip-maxmind|core|engine-spec)') } },
     { name: 'restricted-parties-csv-only-core', severity: 'error', from: { path: pkg('restricted-parties-csv'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(restricted-parties-csv|core|engine-spec)') } },

@@ -46,6 +46,8 @@ import type { AppServices, RouteContext } from './routes/route-context.js';
 import { AdminAccessPolicy, PlanService, UsageReportService } from '@charter/core';
 import { SqlPlanRepository } from '@charter/storage';
 import { usageRoute } from './routes/account/usage.route.js';
+import { createSso } from './sso.js';
+import { ssoRoute } from './routes/auth/sso.route.js';
 import { plansAdminRoute } from './routes/admin/plans.route.js';
 import { createOrganizations } from './organizations.js';
 import { createActingFor } from './plugins/organization-context.js';
@@ -142,6 +144,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     let organizationsWiring: ReturnType<typeof createOrganizations> | undefined;
     const accounts = createAccounts({ config, database, redis, audit, apiKeys, notifier, logger, contentCipher, beforeDeletion: (user, actor) => organizationsWiring?.organizations.prepareAccountDeletion(user.id, actor) ?? Promise.resolve() });
     releasers.push(() => accounts.close());
+    const sso = createSso({ config, database, accounts, audit, logger });
 
     const built = options.engines
       ? { engines: options.engines, routes: options.routes ?? (await defaultRoutes(options.engines)), noModelMessage: undefined }
@@ -164,7 +167,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     const adminAccess = new AdminAccessPolicy({ instanceOwnerId: owner.id, accountAccess: accounts.access });
     const organizations = createOrganizations({ database, users: accounts.users, apiKeys, notifier, audit });
     organizationsWiring = organizations;
-    const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess, accounts, organizations };
+    const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess, accounts, organizations, sso };
     const authenticators = createAuthenticators({ apiKeys, sessions: accounts.sessions, access: accounts.access, actingFor: createActingFor(organizations.access) });
 
     let isReady = true;
@@ -237,6 +240,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     twoFactorRoute(fastify, context);
     usersAdminRoute(fastify, context);
     profileRoute(fastify, context);
+    ssoRoute(fastify, context);
     await fastify.ready();
 
     let closing: Promise<void> | undefined;

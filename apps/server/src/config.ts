@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { ssoConfigSchema } from './sso-config.js';
 
 const maxContextWindow = 262_144;
 
@@ -163,6 +164,8 @@ export const configSchema = z.object({
       agesOfMajority: z.record(z.string(), z.number().int().min(14).max(25)).default({}),
       /** The name authenticator apps show beside the account (ACC-4). */
       twoFactorIssuer: z.string().min(1).max(64).default('Charter'),
+      /** Sign-in with Google, GitHub or any OpenID Connect provider (ACC-5): see sso-config.ts. */
+      sso: ssoConfigSchema,
     })
     .prefault({}),
   /**

@@ -12,3 +12,4 @@ export * from './account/organizations.schema.js';
 export * from './account/two-factor.schema.js';
 export * from './account/profile.schema.js';
 export * from './admin/users.schema.js';
+export * from './account/sso.schema.js';

@@ -22,3 +22,4 @@ export * from './notices/index.js';
 export * from './organizations/index.js';
 export * from './content/index.js';
 export * from './two-factor/index.js';
+export * from './sso/index.js';

@@ -29,6 +29,8 @@ export interface DatabaseSchema {
   two_factor_credentials: TwoFactorCredentialsTable;
   recovery_codes: RecoveryCodesTable;
   customer_profiles: CustomerProfilesTable;
+  sso_identities: SsoIdentitiesTable;
+  sso_authorization_requests: SsoAuthorizationRequestsTable;
 }
 
 export interface UsersTable {
@@ -301,4 +303,30 @@ export interface CustomerProfilesTable {
   verification_changed_at: number | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface SsoIdentitiesTable {
+  id: string;
+  user_id: string;
+  provider_id: string;
+  issuer: string;
+  subject: string;
+  email: string | null;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface SsoAuthorizationRequestsTable {
+  id: string;
+  state_hash: string;
+  binding_hash: string;
+  provider_id: string;
+  intent: string;
+  return_to: string;
+  user_id: string | null;
+  nonce: string;
+  code_verifier: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
 }

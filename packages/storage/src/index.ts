@@ -17,3 +17,5 @@ export * from './sql-identity-blocklist.js';
 export * from './sql-organization-repository.js';
 export * from './sql-two-factor-repository.js';
 export * from './sql-customer-profile-repository.js';
+export * from './sql-sso-identity-repository.js';
+export * from './sql-sso-authorization-request-repository.js';

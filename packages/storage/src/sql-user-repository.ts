@@ -158,7 +158,8 @@ export class SqlUserRepository implements UserRepository {
   }
 }
 
-function toUserRow(user: User) {
+/** Domain user → row (shared with registrations that write more rows in the same transaction). */
+export function toUserRow(user: User) {
   return {
     id: user.id,
     email: user.email,
@@ -192,7 +193,7 @@ function toUser(row: Selectable<UsersTable>): User {
   };
 }
 
-function toAcceptanceRow(acceptance: LegalAcceptance) {
+export function toAcceptanceRow(acceptance: LegalAcceptance) {
   return {
     id: acceptance.id,
     user_id: acceptance.userId,

@@ -7,3 +7,5 @@ export type { EngineContractOptions, EngineContractSubject } from './engine-cont
 export { freePort, startRedisServer, type RedisServerProcess } from './redis-server-process.js';
 export { startSmtpSink, tokenFromEmail, type ReceivedEmail, type SmtpSink } from './smtp-sink.js';
 export { buildMmdb, geoIpCityRecord, MmdbTypedNumber, parseNetwork, writeMmdb, type MmdbNetwork, type MmdbOptions, type MmdbValue } from './mmdb-writer.js';
+export { followRedirects, startTestOidcProvider, type TestOidcAccount, type TestOidcProvider } from './oidc-test-provider.js';
+export { startFakeGitHub, type FakeGitHub, type FakeGitHubUser } from './fake-github.js';

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountsWiring } from '../accounts.js';
 import type { OrganizationsWiring } from '../organizations.js';
 import type { CharterConfig } from '../config.js';
+import type { SsoWiring } from '../sso.js';
 import type { ServerMetrics } from '../plugins/metrics.js';
 
 /** The services a route may call. Routes never touch storage or engines directly. */
@@ -22,6 +23,8 @@ export interface AppServices {
   accounts: AccountsWiring;
   /** Organisations, members, invitations and organisation keys (ACC-7). */
   organizations: OrganizationsWiring;
+  /** Sign-in with identity providers (ACC-5). */
+  sso: SsoWiring;
 }
 
 /** What every route plugin is handed by `buildApp`. */

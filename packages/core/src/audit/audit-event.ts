@@ -37,7 +37,9 @@ export type AuditAction =
   | 'organization.member_removed'
   | 'organization.invitation_sent'
   | 'organization.invitation_revoked'
-  | 'organization.invitation_accepted';
+  | 'organization.invitation_accepted'
+  | 'sso_identity.linked'
+  | 'sso_identity.unlinked';
 
 /** Who did it, and through which door. */
 export interface AuditActor {

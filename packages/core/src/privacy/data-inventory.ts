@@ -249,7 +249,31 @@ const profileInventory: readonly DataInventoryEntry[] = [
   },
 ];
 
-export const dataInventory: readonly DataInventoryEntry[] = [...spineInventory, ...accountInventory, ...organizationInventory, ...profileInventory];
+/** Identities linked for single sign-on (ACC-5). */
+const ssoInventory: readonly DataInventoryEntry[] = [
+  {
+    table: 'sso_identities',
+    columns: ['user_id', 'issuer', 'subject', 'email', 'created_at', 'last_used_at'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'Let people sign in with an identity provider they linked (ACC-5).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'account_lifetime' },
+    erasure: 'delete',
+  },
+  {
+    table: 'sso_authorization_requests',
+    columns: ['user_id', 'return_to'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'Check the provider’s answer to a sign-in or link started minutes before (ACC-5); deleted once expired.',
+    lawfulBasis: 'contract',
+    retention: { kind: 'days', days: 1 },
+    erasure: 'delete',
+  },
+];
+
+export const dataInventory: readonly DataInventoryEntry[] = [...spineInventory, ...accountInventory, ...organizationInventory, ...profileInventory, ...ssoInventory];
 
 /** Tables that hold no personal data at all (schema bookkeeping, operator configuration such as plans). */
 export const tablesWithoutPersonalData: readonly string[] = ['kysely_migration', 'kysely_migration_lock', 'plans'];

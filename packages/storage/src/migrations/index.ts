@@ -7,6 +7,7 @@ import * as accounts from './0005-accounts.js';
 import * as organizations from './0008-organizations.js';
 import * as twoFactor from './0006-two-factor.js';
 import * as profilesAndStaff from './0009-profiles-and-staff.js';
+import * as ssoIdentities from './0007-sso-identities.js';
 
 /**
  * Every migration, keyed by name; names sort in the order they run. Listed statically (no directory scan)
@@ -21,4 +22,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0008-organizations': organizations,
   '0006-two-factor': twoFactor,
   '0009-profiles-and-staff': profilesAndStaff,
+  '0007-sso-identities': ssoIdentities,
 };

@@ -1,0 +1,2 @@
+export * from './openid-connect-provider.js';
+export * from './github-provider.js';
