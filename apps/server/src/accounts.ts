@@ -36,6 +36,7 @@ import {
   SqlKnownDeviceRepository,
   SqlOneTimeTokenRepository,
   SqlSessionRepository,
+  SqlSsoIdentityRepository,
   SqlUserRepository,
 } from '@charter/storage';
 import type { Redis } from 'ioredis';
@@ -152,7 +153,19 @@ export function createAccounts(options: {
   const security = new AccountSecurityService({ users, sessions, apiKeys, signIn, tokens, notifier, accountAccess: access, audit, clock, secondFactor, beforeDeletion: options.beforeDeletion });
   const twoFactor = createTwoFactor({ database, checker: secondFactor, cipher: contentCipher, users, signIn, security, tokens, throttle, notifier, audit, clock, issuer: config.accounts.twoFactorIssuer });
   // ssoIdentities: the SSO capability passes its verified identities here, so termination blocks them too.
-  const statuses = new AccountStatusService({ users, sessions, apiKeys, blocklist, accountAccess: access, notifier, audit, clock });
+  // Termination blocks the account's verified SSO identities too (issuer + subject, as SSO checks them).
+  const ssoIdentities = new SqlSsoIdentityRepository(database.db);
+  const statuses = new AccountStatusService({
+    users,
+    sessions,
+    apiKeys,
+    blocklist,
+    accountAccess: access,
+    notifier,
+    audit,
+    clock,
+    ssoIdentities: { listVerifiedSsoIdentities: async (userId) => (await ssoIdentities.listByUser(userId)).map((identity) => ({ provider: identity.issuer, subject: identity.subject })) },
+  });
   const profiles = new CustomerProfileService({ profiles: new SqlCustomerProfileRepository(database.db), users, audit, clock });
   const staff = new StaffAccountService({ users, passwordHasher, passwordRules, tokens, blocklist, audit, clock });
   return {

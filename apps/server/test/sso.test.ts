@@ -369,6 +369,16 @@ describe.each(testDialects)('single sign-on on %s', (dialect) => {
     }
   });
 
+  it('ACC-10 terminating an account blocks its linked SSO identities, so they can never register again', async () => {
+    const account = uniqueAccount();
+    const { userId } = await registerThroughSso(account);
+    const staff = { userId: 'user_staff_for_test', role: 'superadmin' as const, isInstanceOwner: false };
+    await test.app.services.accounts.statuses.changeStatus({ userId, status: 'terminated', reason: 'Repeated abuse' }, staff, { userId: null, apiKeyId: null, requestId: null, via: 'system' });
+    oidc.signInAs(account);
+    const refused = await roundTrip(new TestBrowser(fastify()), oidcId);
+    expect(fragmentOf(refused).fragment.get('sso_error')).toBe('identity_blocked');
+  });
+
   it('ACC-10 an identity on the terminated-identity blocklist can never register again', async () => {
     const account = uniqueAccount();
     oidc.signInAs(account);
