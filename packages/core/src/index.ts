@@ -19,3 +19,5 @@ export * from './usage-reports/index.js';
 export * from './authentication/index.js';
 export * from './sessions/index.js';
 export * from './notices/index.js';
+export * from './conversations/index.js';
+export * from './content/index.js';

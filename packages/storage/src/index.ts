@@ -14,3 +14,6 @@ export * from './sql-session-repository.js';
 export * from './sql-one-time-token-repository.js';
 export * from './sql-known-device-repository.js';
 export * from './sql-identity-blocklist.js';
+export * from './sql-conversation-repository.js';
+export * from './sql-conversation-share-repository.js';
+export * from './sql-message-feedback-repository.js';

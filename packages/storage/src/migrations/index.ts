@@ -4,6 +4,7 @@ import * as auditEvents from './0002-audit-events.js';
 import * as violationEvents from './0004-violation-events.js';
 import * as plans from './0003-plans.js';
 import * as accounts from './0005-accounts.js';
+import * as conversations from './0010-conversations.js';
 
 /**
  * Every migration, keyed by name; names sort in the order they run. Listed statically (no directory scan)
@@ -15,4 +16,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004-violation-events': violationEvents,
   '0003-plans': plans,
   '0005-accounts': accounts,
+  '0010-conversations': conversations,
 };
