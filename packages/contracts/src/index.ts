@@ -8,3 +8,4 @@ export * from './openai/moderations.schema.js';
 export * from './account/usage.schema.js';
 export * from './admin/plans.schema.js';
 export * from './account/auth.schema.js';
+export * from './account/conversations.schema.js';
