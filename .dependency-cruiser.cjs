@@ -20,6 +20,8 @@ module.exports = {
     { name: 'limits-redis-only-core', severity: 'error', from: { path: pkg('limits-redis'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(limits-redis|core|engine-spec)') } },
     { name: 'credentials-only-core', severity: 'error', from: { path: pkg('credentials'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(credentials|core|engine-spec)') } },
     { name: 'mailer-smtp-only-core', severity: 'error', from: { path: pkg('mailer-smtp'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(mailer-smtp|core|engine-spec)') } },
+    { name: 'geoip-maxmind-only-core', severity: 'error', from: { path: pkg('geoip-maxmind'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(geoip-maxmind|core|engine-spec)') } },
+    { name: 'restricted-parties-csv-only-core', severity: 'error', from: { path: pkg('restricted-parties-csv'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(restricted-parties-csv|core|engine-spec)') } },
     { name: 'moderation-training-only-core', severity: 'error', from: { path: pkg('moderation-training'), pathNot: notTest }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(moderation-training|core|engine-spec)') } },
     { name: 'sdk-only-contracts', severity: 'error', from: { path: pkg('sdk') }, to: { path: '^(packages/|apps/|@charter/)', pathNot: pkg('(sdk|contracts)') } },
     { name: 'web-and-cli-not-core', severity: 'error', from: { path: '^apps/(web|cli)/' }, to: { path: '^packages/(core|storage|engine-)' } },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,7 +25,7 @@ describe('three server processes sharing PostgreSQL and Redis', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'charter-nodes-'));
     const configPath = path.join(dataDir, 'charter.json');
     await writeFile(configPath, JSON.stringify({ upstreams: [{ id: 'fake', baseUrl: upstream.url, maxRetries: 0, healthCheck: false, models: [{ name: 'fake-model', contextWindow: 4096 }] }] }));
-    const env = { ...process.env, CHARTER_CONFIG: configPath, CHARTER_DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_URL: 'redis://127.0.0.1:6379', CHARTER_LOG_LEVEL: 'warn', CHARTER_MODEL: '' };
+    const env = { ...process.env, CHARTER_CONFIG: configPath, CHARTER_DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_URL: 'redis://127.0.0.1:6379', CHARTER_LOG_LEVEL: 'warn', CHARTER_MODEL: '', CHARTER_MASTER_KEY: `e2e:${randomBytes(32).toString('base64')}` };
     // The first node creates the schema, the owner and the default plans; the others find them.
     nodes.push(await startCharterProcess(env, '', dataDir));
     const plans = new PlanService({ repository: new SqlPlanRepository(database.db), audit: new SqlAuditLog(database.db, 'postgres'), clock: systemClock });
@@ -32,7 +33,9 @@ describe('three server processes sharing PostgreSQL and Redis', () => {
       id: 'burst',
       name: 'Burst test',
       kind: 'enterprise',
-      limits: { requestsPerMinute: limit, requestsPerHour: null, tokensPerMinute: null, concurrentRequests: null },
+      // Per hour, not per minute: a GCRA window refills continuously, and on a loaded 2-core machine the burst can
+      // take seconds, in which a per-minute window would rightly admit one more every 3 s.
+      limits: { requestsPerMinute: null, requestsPerHour: limit, tokensPerMinute: null, concurrentRequests: null },
       quota: null,
       allowedModels: null,
       flags: { isNonCommercialOnly: false },

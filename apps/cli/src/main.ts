@@ -1,10 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { apiKeyEndpointSchema, createPlanRequestSchema, type PlanBody } from '@charter/contracts';
+import { apiKeyEndpointSchema, createPlanRequestSchema, type PlanBody, staffRoleSchema } from '@charter/contracts';
 import { CharterClient } from '@charter/sdk';
 import {
   ConfigError,
+  listOutbox,
   loadConfig,
   openAdminContext,
+  outboxDirectory,
+  readOutboxMessage,
   runMigrations,
   startServer,
   toApiKeyBody,
@@ -58,6 +61,24 @@ function describePlan(plan: PlanBody): string {
     `  quota: ${quota}`,
     `  models: ${plan.allowed_models?.join(', ') ?? 'all'}${plan.flags.is_non_commercial_only ? '  (non-commercial use only)' : ''}`,
   ].join('\n');
+}
+
+const staffRoleNames = staffRoleSchema.options;
+type StaffRoleName = (typeof staffRoleNames)[number];
+
+function parseStaffRole(value: string): StaffRoleName {
+  const parsed = staffRoleSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError(`must be one of ${staffRoleNames.join(', ')}.`);
+  return parsed.data;
+}
+
+/** The whole of standard input, without the final line break (`printf '%s' "$PASSWORD" | charter admin create …`). */
+async function readPasswordFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  if (password.length === 0) throw new InvalidArgumentError('--password-stdin: standard input was empty.');
+  return password;
 }
 
 function configFrom(overrides: Record<string, unknown> = {}): CharterConfig {
@@ -206,6 +227,51 @@ export function createProgram(): Command {
         ),
       );
       print(assignment, options.json ?? false, () => `Put ${assignment.owner_type} ${assignment.owner_id} on plan ${assignment.plan_id} (billing time zone ${assignment.billing_time_zone}).`);
+    });
+
+  const admin = program.command('admin').description('Staff accounts (ADM-6).');
+  admin
+    .command('create')
+    .description('Create a staff account with a verified email; prints a single-use link to set its password (or reads one with --password-stdin).')
+    .requiredOption('--email <email>', 'the staff member’s email address')
+    .requiredOption('--role <role>', `one of ${staffRoleNames.join(', ')}`, parseStaffRole)
+    .option('--name <name>', 'display name (default: the part of the email before @)')
+    .option('--password-stdin', 'read the password from standard input instead of printing a link')
+    .option('--json', 'print JSON')
+    .action(async (options: { email: string; role: StaffRoleName; name?: string; passwordStdin?: boolean; json?: boolean }) => {
+      const password = options.passwordStdin ? await readPasswordFromStdin() : null;
+      const created = await withAdmin(async ({ staff, owner, publicUrl }) => {
+        const result = await staff.createStaff({ email: options.email, role: options.role, displayName: options.name ?? null, password }, cliActor(owner.id));
+        return { ...result, publicUrl };
+      });
+      const passwordSetUrl = created.passwordSetToken ? `${created.publicUrl.replace(/\/+$/, '')}/reset-password#token=${encodeURIComponent(created.passwordSetToken)}` : null;
+      const body = { id: created.user.id, email: created.user.email, role: created.user.staffRole, password_set_url: passwordSetUrl };
+      print(body, options.json ?? false, () =>
+        [
+          `Created ${body.role} ${body.email} (${body.id}).`,
+          passwordSetUrl ? `Set the password with this link within 24 hours (it works once; treat it like a password):\n  ${passwordSetUrl}` : 'The password from standard input is set; sign in with it.',
+        ].join('\n'),
+      );
+    });
+
+  const outbox = program
+    .command('outbox')
+    .description('List the emails in <data dir>/outbox (where mail goes when no SMTP server is configured).')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const directory = outboxDirectory(configFrom());
+      const entries = await listOutbox(directory);
+      print({ object: 'list', directory, data: entries }, options.json ?? false, () =>
+        entries.length === 0 ? `No messages in ${directory}.` : [...entries.map((entry) => `${entry.file}  ${entry.to}  ${entry.subject}`), '', 'Show one: charter outbox show FILE'].join('\n'),
+      );
+    });
+  outbox
+    .command('show <file>')
+    .description('Print one email of the outbox, decoded (links whole, ready to open).')
+    .option('--json', 'print JSON')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const message = await readOutboxMessage(outboxDirectory(configFrom()), file);
+      print(message, options.json ?? false, () => [`From: ${message.from}`, `To: ${message.to}`, `Date: ${message.date}`, `Subject: ${message.subject}`, '', message.text].join('\n'));
     });
 
   program

@@ -4,9 +4,14 @@ import {
   AccountAccess,
   AccountNotifier,
   AccountSecurityService,
+  AccountStatusService,
+  CustomerProfileService,
+  StaffAccountService,
   type ApiKeyService,
   AttemptThrottle,
+  type AuditActor,
   type AuditLog,
+  type ContentCipher,
   defaultAgesOfMajority,
   InMemoryRateLimitStore,
   type Logger,
@@ -14,12 +19,12 @@ import {
   OneTimeTokenService,
   PasswordService,
   type RateLimitStore,
-  RegionalEligibilityChecker,
   RegistrationService,
   ResilientRateLimitStore,
   SessionService,
   SignInService,
   systemClock,
+  type User,
 } from '@charter/core';
 import { Argon2PasswordHasher, ZxcvbnPasswordRules } from '@charter/credentials';
 import { RedisRateLimitStore } from '@charter/limits-redis';
@@ -27,6 +32,7 @@ import { OutboxMailer, SmtpMailer } from '@charter/mailer-smtp';
 import {
   type Database,
   SqlIdentityBlocklist,
+  SqlCustomerProfileRepository,
   SqlKnownDeviceRepository,
   SqlOneTimeTokenRepository,
   SqlSessionRepository,
@@ -34,6 +40,8 @@ import {
 } from '@charter/storage';
 import type { Redis } from 'ioredis';
 import type { CharterConfig } from './config.js';
+import { createTwoFactor, createTwoFactorChecker, type TwoFactorWiring } from './two-factor.js';
+import { createEligibilityChecker } from './eligibility.js';
 
 /** Accounts, sign-in and sessions wired to their adapters (ACC-*). */
 export interface AccountsWiring {
@@ -47,6 +55,14 @@ export interface AccountsWiring {
   tokens: OneTimeTokenService;
   notifier: AccountNotifier;
   throttle: AttemptThrottle;
+  /** Two-factor authentication (ACC-4). */
+  twoFactor: TwoFactorWiring;
+  /** Account states set by staff (ACC-10). */
+  statuses: AccountStatusService;
+  /** Customer profiles and their verification (ACC-6). */
+  profiles: CustomerProfileService;
+  /** Staff accounts (ADM-6). */
+  staff: StaffAccountService;
   close(): Promise<void>;
 }
 
@@ -91,8 +107,12 @@ export function createAccounts(options: {
   apiKeys: ApiKeyService;
   notifier: AccountNotifier;
   logger: Logger;
+  /** Other capabilities' checks before an account is deleted (organisations it owns). */
+  beforeDeletion?: (user: User, actor: AuditActor) => Promise<void>;
+  /** Seals secrets at rest (PRV-9): the TOTP secrets here. */
+  contentCipher: ContentCipher;
 }): AccountsWiring {
-  const { config, database, redis, audit, apiKeys, notifier, logger } = options;
+  const { config, database, redis, audit, apiKeys, notifier, logger, contentCipher } = options;
   const clock = systemClock;
   const users = new SqlUserRepository(database.db);
   const attemptStore = createAttemptStore(config, redis, logger);
@@ -109,12 +129,14 @@ export function createAccounts(options: {
     idleTimeoutMs: config.accounts.sessionIdleTimeoutMs,
     absoluteTimeoutMs: config.accounts.sessionAbsoluteTimeoutMs,
   });
+  const eligibility = createEligibilityChecker(config);
+  const blocklist = new SqlIdentityBlocklist(database.db);
   const registration = new RegistrationService({
     users,
     passwordHasher,
     passwordRules,
-    eligibility: new RegionalEligibilityChecker({ sanctionedRegions: config.accounts.sanctionedRegions }),
-    blocklist: new SqlIdentityBlocklist(database.db),
+    eligibility,
+    blocklist,
     tokens,
     throttle,
     notifier,
@@ -124,9 +146,15 @@ export function createAccounts(options: {
     legalVersions: { terms: config.accounts.legal.termsVersion, privacy: config.accounts.legal.privacyVersion },
     agesOfMajority: { ...defaultAgesOfMajority, ...config.accounts.agesOfMajority },
   });
-  const signIn = new SignInService({ users, sessions, passwordHasher, knownDevices: new SqlKnownDeviceRepository(database.db), tokens, throttle, notifier, audit, clock, logger });
+  const secondFactor = createTwoFactorChecker({ database, cipher: contentCipher, throttle, audit, clock });
+  const signIn = new SignInService({ users, sessions, passwordHasher, knownDevices: new SqlKnownDeviceRepository(database.db), tokens, throttle, notifier, audit, clock, logger, secondFactor, connectionEligibility: eligibility });
   const passwords = new PasswordService({ users, sessions, signIn, passwordHasher, passwordRules, tokens, throttle, notifier, accountAccess: access, audit, clock });
-  const security = new AccountSecurityService({ users, sessions, apiKeys, signIn, tokens, notifier, accountAccess: access, audit, clock });
+  const security = new AccountSecurityService({ users, sessions, apiKeys, signIn, tokens, notifier, accountAccess: access, audit, clock, secondFactor, beforeDeletion: options.beforeDeletion });
+  const twoFactor = createTwoFactor({ database, checker: secondFactor, cipher: contentCipher, users, signIn, security, tokens, throttle, notifier, audit, clock, issuer: config.accounts.twoFactorIssuer });
+  // ssoIdentities: the SSO capability passes its verified identities here, so termination blocks them too.
+  const statuses = new AccountStatusService({ users, sessions, apiKeys, blocklist, accountAccess: access, notifier, audit, clock });
+  const profiles = new CustomerProfileService({ profiles: new SqlCustomerProfileRepository(database.db), users, audit, clock });
+  const staff = new StaffAccountService({ users, passwordHasher, passwordRules, tokens, blocklist, audit, clock });
   return {
     users,
     sessions,
@@ -138,6 +166,10 @@ export function createAccounts(options: {
     tokens,
     notifier,
     throttle,
+    twoFactor,
+    statuses,
+    profiles,
+    staff,
     async close() {
       await sessions.close();
       attemptStore.close();

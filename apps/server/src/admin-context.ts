@@ -1,15 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ApiKeyService, type Logger, newId, newUserRecord, PlanService, systemClock, type User } from '@charter/core';
-import { migrateToLatest, openDatabase, SqlApiKeyRepository, SqlAuditLog, SqlPlanRepository, SqlUserRepository } from '@charter/storage';
+import { ApiKeyService, type Logger, newId, newUserRecord, OneTimeTokenService, PlanService, StaffAccountService, systemClock, type User } from '@charter/core';
+import { Argon2PasswordHasher, ZxcvbnPasswordRules } from '@charter/credentials';
+import { migrateToLatest, openDatabase, SqlApiKeyRepository, SqlAuditLog, SqlIdentityBlocklist, SqlOneTimeTokenRepository, SqlPlanRepository, SqlUserRepository } from '@charter/storage';
+import { publicUrl } from './accounts.js';
 import type { CharterConfig } from './config.js';
 
-/** Services for command-line administration: the database, key management and plans, without engines or HTTP. */
+/** Services for command-line administration: the database, key management, plans and staff accounts, without engines or HTTP. */
 export interface AdminContext {
   owner: User;
   apiKeys: ApiKeyService;
   /** Plans and assignments; the default plans exist once the context is open. */
   plans: PlanService;
+  /** Staff accounts (`charter admin create`). */
+  staff: StaffAccountService;
+  /** Where people reach the service, for links the CLI prints. */
+  publicUrl: string;
   close(): Promise<void>;
 }
 
@@ -28,10 +34,21 @@ export async function openAdminContext(config: CharterConfig): Promise<AdminCont
     const apiKeys = new ApiKeyService({ repository: new SqlApiKeyRepository(database.db), audit, clock: systemClock, logger: quietLogger });
     const plans = new PlanService({ repository: new SqlPlanRepository(database.db), audit, clock: systemClock, defaultPlanId: config.limits.defaultPlanId });
     await plans.ensureDefaultPlans();
+    const staff = new StaffAccountService({
+      users: new SqlUserRepository(database.db),
+      passwordHasher: new Argon2PasswordHasher(),
+      passwordRules: new ZxcvbnPasswordRules(),
+      tokens: new OneTimeTokenService({ repository: new SqlOneTimeTokenRepository(database.db), clock: systemClock }),
+      blocklist: new SqlIdentityBlocklist(database.db),
+      audit,
+      clock: systemClock,
+    });
     return {
       owner,
       apiKeys,
       plans,
+      staff,
+      publicUrl: publicUrl(config),
       async close() {
         await apiKeys.close();
         await database.close();

@@ -5,6 +5,9 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import {
   ApiKeyService,
+  ConversationService,
+  ConversationShareService,
+  MessageFeedbackService,
   InferenceService,
   type Logger,
   MeteringService,
@@ -15,6 +18,7 @@ import {
   type User,
 } from '@charter/core';
 import type { InferenceEngine } from '@charter/engine-spec';
+import { SqlConversationRepository, SqlConversationShareRepository, SqlMessageFeedbackRepository } from '@charter/storage';
 import { openDatabase, migrateToLatest, pingDatabase, SqlApiKeyRepository, SqlAuditLog, SqlUsageRepository, SqlUserRepository, SqlViolationRepository } from '@charter/storage';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import pino from 'pino';
@@ -26,7 +30,10 @@ import { createLimits, type LimitsWiring } from './limits.js';
 import { createModerationService } from './moderation.js';
 import { AccountNotifier, createAccounts, createMailer, publicUrl } from './accounts.js';
 import { createAuthenticators } from './plugins/auth.js';
+import { createContentCipher } from './master-keys.js';
+import { twoFactorRoute } from './routes/auth/two-factor.route.js';
 import { accountRoute } from './routes/auth/account.route.js';
+import { conversationsRoute } from './routes/conversations/conversations.route.js';
 import { authRoute } from './routes/auth/auth.route.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { defaultWebAppDirectory, registerWebApp } from './plugins/web-app.js';
@@ -45,6 +52,12 @@ import { AdminAccessPolicy, PlanService, UsageReportService } from '@charter/cor
 import { SqlPlanRepository } from '@charter/storage';
 import { usageRoute } from './routes/account/usage.route.js';
 import { plansAdminRoute } from './routes/admin/plans.route.js';
+import { createOrganizations } from './organizations.js';
+import { createActingFor } from './plugins/organization-context.js';
+import { organizationsRoute } from './routes/organizations/organizations.route.js';
+import { usersAdminRoute } from './routes/admin/users.route.js';
+import { profileRoute } from './routes/account/profile.route.js';
+import { registerClientCountryHeader } from './plugins/client-country.js';
 
 export interface BuildAppOptions {
   /** Engines built by the caller instead of from configuration (tests with a fake upstream, say). */
@@ -93,6 +106,8 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
   const database = await openDatabase({ url: databaseUrl });
   const releasers: Array<() => Promise<unknown>> = [() => database.close()];
   try {
+    // Before any migration: a PostgreSQL deployment without a master key stops here, with the fix in the message.
+    const contentCipher = createContentCipher(config, database.dialect, logger);
     await migrateToLatest(database.db);
     const users = new SqlUserRepository(database.db);
     const owner = await users.ensureInstanceOwner(newUserRecord({ id: newId('user'), email: null, displayName: 'Instance owner', role: 'owner', createdAt: systemClock() }));
@@ -128,7 +143,9 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
       cacheTtlMs: config.apiKeys.cacheTtlMs,
       onCreated: (apiKey) => void notifyKeyCreated(users, notifier, apiKey.ownerUserId, apiKey.name, apiKey.prefix),
     });
-    const accounts = createAccounts({ config, database, redis, audit, apiKeys, notifier, logger });
+    // Organisations are wired after accounts (they need its users); account deletion consults them through this.
+    let organizationsWiring: ReturnType<typeof createOrganizations> | undefined;
+    const accounts = createAccounts({ config, database, redis, audit, apiKeys, notifier, logger, contentCipher, beforeDeletion: (user, actor) => organizationsWiring?.organizations.prepareAccountDeletion(user.id, actor) ?? Promise.resolve() });
     releasers.push(() => accounts.close());
 
     const built = options.engines
@@ -149,9 +166,14 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     const plans = limits?.plans ?? new PlanService({ repository: new SqlPlanRepository(database.db), audit, clock: systemClock, defaultPlanId: config.limits.defaultPlanId });
     await plans.ensureDefaultPlans();
     const usageReports = new UsageReportService({ repository: new SqlUsageRepository(database.db) });
-    const adminAccess = new AdminAccessPolicy({ instanceOwnerId: owner.id });
-    const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess, accounts };
-    const authenticators = createAuthenticators({ apiKeys, sessions: accounts.sessions, access: accounts.access });
+    const adminAccess = new AdminAccessPolicy({ instanceOwnerId: owner.id, accountAccess: accounts.access });
+    const organizations = createOrganizations({ database, users: accounts.users, apiKeys, notifier, audit });
+    organizationsWiring = organizations;
+    const conversations = new ConversationService({ repository: new SqlConversationRepository(database.db), cipher: contentCipher, inference, clock: systemClock, logger });
+    const conversationShares = new ConversationShareService({ repository: new SqlConversationShareRepository(database.db), conversations, cipher: contentCipher, clock: systemClock });
+    const messageFeedback = new MessageFeedbackService({ repository: new SqlMessageFeedbackRepository(database.db), conversations, cipher: contentCipher, clock: systemClock });
+    const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess, accounts, organizations, conversations, conversationShares, messageFeedback };
+    const authenticators = createAuthenticators({ apiKeys, sessions: accounts.sessions, access: accounts.access, actingFor: createActingFor(organizations.access) });
 
     let isReady = true;
     const inflight = new InflightRequests();
@@ -161,7 +183,8 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
       config,
       authenticate: authenticators.authenticate,
       authenticateSession: authenticators.authenticateSession,
-      isTwoFactorEnabled: async () => false,
+      isTwoFactorEnabled: (userId) => accounts.twoFactor.checker.isRequired(userId),
+      publicUrl: () => publicUrl(config, fastify.server),
       requestSignal: (reply) => createRequestSignal(reply, config.server.requestTimeoutMs, inflight),
       observeStream: (request, status) => {
         metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', status, performance.now() - request.startedAtMs);
@@ -176,6 +199,8 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     await fastify.register(fastifyCookie);
     fastify.decorateRequest('session', undefined);
     fastify.decorateRequest('sessionToken', undefined);
+    fastify.decorateRequest('actingMember', null);
+    registerClientCountryHeader(fastify, config.accounts.eligibility.countryHeader);
     fastify.setValidatorCompiler(validatorCompiler);
     // Responses are built from typed objects; re-validating them on the hot path buys nothing.
     fastify.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -217,6 +242,11 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     plansAdminRoute(fastify, context);
     authRoute(fastify, context);
     accountRoute(fastify, context);
+    conversationsRoute(fastify, context);
+    organizationsRoute(fastify, context);
+    twoFactorRoute(fastify, context);
+    usersAdminRoute(fastify, context);
+    profileRoute(fastify, context);
     await fastify.ready();
 
     let closing: Promise<void> | undefined;

@@ -58,6 +58,12 @@ const routeSchema = z.object({
     .min(1),
 });
 
+/** A 256-bit master key (PRV-9): `key` is base64 of exactly 32 random bytes (`openssl rand -base64 32`). */
+const masterKeySchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Use 1-64 letters, digits, "-" and "_".'),
+  key: z.string().refine((key) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(key.trim()) && Buffer.from(key.trim(), 'base64').length === 32, 'Must be base64 of exactly 32 bytes (openssl rand -base64 32).'),
+});
+
 /** The whole configuration, validated at start (OPS-4). */
 export const configSchema = z.object({
   dataDir: z.string().default('./data'),
@@ -142,10 +148,41 @@ export const configSchema = z.object({
       accessCacheTtlMs: z.number().int().min(0).max(1000).default(500),
       /** ISO 3166-1 country or 3166-2 region codes refused by declared and IP location (ACC-2). */
       sanctionedRegions: z.array(z.string().regex(/^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$/, 'Use ISO 3166-1 or 3166-2 codes.')).optional(),
+      /** Where IP locations and restricted parties come from (ACC-2); every file is checked at start. */
+      eligibility: z
+        .object({
+          /** A MaxMind-format GeoIP2/GeoLite2 Country or City database (`.mmdb`); City adds regions such as UA-43. */
+          geoipDatabasePath: z.string().min(1).optional(),
+          /** A header a trusted proxy sets to the client's ISO country (`CF-IPCountry`, `X-Country-Code`); honoured only when set here. */
+          countryHeader: z.string().regex(/^[A-Za-z0-9-]+$/, 'Use a header name such as CF-IPCountry.').optional(),
+          /** CSV with a header row naming `name` (and optionally `type`, `country`, `source`), screened at registration. */
+          restrictedPartiesCsvPath: z.string().min(1).optional(),
+        })
+        .prefault({}),
       /** Ages of majority by country or region where not 18, added to the built-in table. */
       agesOfMajority: z.record(z.string(), z.number().int().min(14).max(25)).default({}),
+      /** The name authenticator apps show beside the account (ACC-4). */
+      twoFactorIssuer: z.string().min(1).max(64).default('Charter'),
     })
     .prefault({}),
+  /**
+   * Encryption at rest (PRV-9). Master keys wrap the data keys of every sealed value; the current one seals,
+   * every listed one opens. Env `CHARTER_MASTER_KEY=<id>:<base64>[,<id>:<base64>…]` (the first is current).
+   * Without any, SQLite deployments generate `<data dir>/master.key`; PostgreSQL deployments must configure one.
+   */
+  security: z
+    .object({
+      masterKeys: z.array(masterKeySchema).default([]),
+      /** The key that seals new values; default the first of `masterKeys`. */
+      currentMasterKeyId: z.string().optional(),
+      /** A file of `<id>:<base64>` lines (first is current), e.g. a mounted secret; read at start. */
+      masterKeyFile: z.string().optional(),
+    })
+    .prefault({})
+    .refine((security) => !security.currentMasterKeyId || security.masterKeys.some((key) => key.id === security.currentMasterKeyId), {
+      message: 'currentMasterKeyId must be the id of one of masterKeys.',
+      path: ['currentMasterKeyId'],
+    }),
   /** Outgoing email: SMTP when `smtpUrl` is set, else files in `<data dir>/outbox` (development). */
   mail: z
     .object({
@@ -187,7 +224,7 @@ export class ConfigError extends Error {
  * Read the configuration: defaults, then the JSON file (`CHARTER_CONFIG`, or `<dataDir>/charter.json` when
  * present), then the environment: CHARTER_DATA_DIR, CHARTER_MODEL, CHARTER_MODEL_CONTEXT, CHARTER_THREADS,
  * CHARTER_HOST, CHARTER_PORT, DATABASE_URL, REDIS_URL, CHARTER_LOG_LEVEL, CHARTER_PUBLIC_URL, CHARTER_SMTP_URL,
- * CHARTER_MAIL_FROM. Throws `ConfigError` with readable issues.
+ * CHARTER_MAIL_FROM, CHARTER_MASTER_KEY. Throws `ConfigError` with readable issues.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, unknown> = {}): CharterConfig {
   const dataDir = env.CHARTER_DATA_DIR ?? './data';
@@ -226,12 +263,29 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.CHARTER_SMTP_URL) mail.smtpUrl = env.CHARTER_SMTP_URL;
   if (env.CHARTER_MAIL_FROM) mail.from = env.CHARTER_MAIL_FROM;
   if (Object.keys(mail).length > 0) config.mail = mail;
+  if (env.CHARTER_MASTER_KEY) config.security = { masterKeys: parseMasterKeyList(env.CHARTER_MASTER_KEY) };
   if (env.CHARTER_MODEL) {
     const contextWindow = env.CHARTER_MODEL_CONTEXT ? numberFromEnv('CHARTER_MODEL_CONTEXT', env.CHARTER_MODEL_CONTEXT) : undefined;
     config.embedded = { models: [{ name: modelNameFromSource(env.CHARTER_MODEL), source: env.CHARTER_MODEL, contextWindow }] };
   }
   if (env.CHARTER_THREADS) config.embedded = { ...(config.embedded as object | undefined), threads: numberFromEnv('CHARTER_THREADS', env.CHARTER_THREADS) };
   return config;
+}
+
+/**
+ * `id:base64[,id:base64…]` (or one per line, `#` comments); a lone key without an id is called `primary`. Left
+ * for the schema to validate.
+ */
+export function parseMasterKeyList(value: string): Array<{ id: string; key: string }> {
+  return value
+    .split('\n')
+    .flatMap((line) => line.replace(/#.*$/, '').split(','))
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const separator = entry.indexOf(':');
+      return separator < 0 ? { id: 'primary', key: entry } : { id: entry.slice(0, separator).trim(), key: entry.slice(separator + 1).trim() };
+    });
 }
 
 function numberFromEnv(name: string, value: string): number | string {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,10 +30,12 @@ export interface TestAppOptions {
   contextWindow?: number;
   /** More engines beside the fake one (a guard model behind a second fake upstream, say). */
   extraEngines?: InferenceEngine[];
+  /** Serve from this (another test app's) database, as a second node would; it is left open on close. */
+  database?: TestDatabase;
 }
 
 export async function startTestApp(dialect: TestDialect, options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase(dialect);
+  const database = options.database ?? (await createTestDatabase(dialect));
   const upstream = await startFakeUpstream(options.upstream);
   const mail = await startSmtpSink();
   const dataDir = await mkdtemp(join(tmpdir(), 'charter-app-'));
@@ -58,6 +61,8 @@ export async function startTestApp(dialect: TestDialect, options: TestAppOptions
     metering: { flushIntervalMs: 60_000 },
     mail: { smtpUrl: mail.url, from: 'Charter <no-reply@charter.test>' },
     publicUrl: 'http://charter.test',
+    // PostgreSQL needs a configured master key (PRV-9); SQLite apps generate one in their data directory.
+    security: dialect === 'postgres' ? { masterKeys: [{ id: 'test', key: randomBytes(32).toString('base64') }] } : undefined,
     ...options.config,
   });
   const app = await buildApp(config, { engines: [engine, ...(options.extraEngines ?? [])], logStream });
@@ -76,7 +81,7 @@ export async function startTestApp(dialect: TestDialect, options: TestAppOptions
       await app.close(1000);
       await upstream.close();
       await mail.close();
-      await database.close();
+      if (!options.database) await database.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -28,7 +28,9 @@ export type CharterErrorCode =
   | 'registration_refused'
   | 'invalid_token'
   | 'reauthentication_required'
-  | 'too_many_attempts';
+  | 'too_many_attempts'
+  // Eligibility (ACC-2): OpenAI's code for a country, region or territory it does not serve.
+  | 'unsupported_country_region_territory';
 
 /** Base class of every error the domain raises on purpose. */
 export class CharterError extends Error {

@@ -21,3 +21,5 @@ export * from './sessions/index.js';
 export * from './notices/index.js';
 export * from './conversations/index.js';
 export * from './content/index.js';
+export * from './organizations/index.js';
+export * from './two-factor/index.js';

@@ -1,2 +1,3 @@
 export * from './argon2-password-hasher.js';
 export * from './zxcvbn-password-rules.js';
+export * from './otplib-totp-algorithm.js';

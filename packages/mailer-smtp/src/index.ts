@@ -1,2 +1,3 @@
 export * from './smtp-mailer.js';
 export * from './outbox-mailer.js';
+export * from './outbox-reader.js';

@@ -1,5 +1,6 @@
-import type { AccountStatus, BillingOwnerType, OveragePolicy, PlanKind, QuotaPeriod, QuotaUnit, StaffRole, UsageStatus, User } from '@charter/core';
+import type { AccountStatus, BillingOwnerType, OrganizationRole, OveragePolicy, PlanKind, QuotaPeriod, QuotaUnit, StaffRole, UsageStatus, User } from '@charter/core';
 import type { Generated } from 'kysely';
+import type { ProfileVerificationStatus } from '@charter/core';
 
 /**
  * Rows exactly as stored: snake_case columns, times as epoch milliseconds (UTC) in integer columns so
@@ -22,59 +23,16 @@ export interface DatabaseSchema {
   account_status_changes: AccountStatusChangesTable;
   known_devices: KnownDevicesTable;
   blocked_identities: BlockedIdentitiesTable;
+  organizations: OrganizationsTable;
+  organization_members: OrganizationMembersTable;
+  organization_invitations: OrganizationInvitationsTable;
+  two_factor_credentials: TwoFactorCredentialsTable;
+  recovery_codes: RecoveryCodesTable;
+  customer_profiles: CustomerProfilesTable;
   conversations: ConversationsTable;
   conversation_messages: ConversationMessagesTable;
   conversation_shares: ConversationSharesTable;
   message_feedback: MessageFeedbackTable;
-}
-
-export interface ConversationsTable {
-  id: string;
-  user_id: string;
-  title_sealed: string;
-  model: string | null;
-  current_leaf_id: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-export interface ConversationMessagesTable {
-  id: string;
-  conversation_id: string;
-  user_id: string;
-  parent_id: string | null;
-  role: 'user' | 'assistant';
-  content_sealed: string;
-  model: string | null;
-  status: 'streaming' | 'complete' | 'stopped' | 'filtered' | 'failed';
-  finish_reason: string | null;
-  /** Notices (AUP-10) as a JSON array of strings. */
-  notices_json: string;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  created_at: number;
-}
-
-export interface ConversationSharesTable {
-  id: string;
-  user_id: string;
-  conversation_id: string;
-  token_hash: string;
-  token_sealed: string;
-  snapshot_sealed: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-export interface MessageFeedbackTable {
-  id: string;
-  user_id: string;
-  conversation_id: string;
-  message_id: string;
-  rating: 'up' | 'down';
-  comment_sealed: string | null;
-  snapshot_sealed: string;
-  created_at: number;
 }
 
 export interface UsersTable {
@@ -271,4 +229,129 @@ export interface ViolationEventsTable {
   excerpt_hash: string;
   evidence_text: string | null;
   occurred_at: number;
+}
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  created_by_user_id: string;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface OrganizationMembersTable {
+  organization_id: string;
+  user_id: string;
+  role: OrganizationRole;
+  joined_at: number;
+}
+
+export interface OrganizationInvitationsTable {
+  id: string;
+  organization_id: string;
+  /** Lower-cased invited address. */
+  email: string;
+  role: OrganizationRole;
+  /** SHA-256 of the emailed token; the token itself is never stored. */
+  token_hash: string;
+  invited_by_user_id: string;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_by_user_id: string | null;
+  revoked_at: number | null;
+}
+
+/** A user's TOTP authenticator (ACC-4); secrets only as sealed by the content cipher (PRV-9). */
+export interface TwoFactorCredentialsTable {
+  user_id: string;
+  pending_secret_sealed: string | null;
+  pending_created_at: number | null;
+  secret_sealed: string | null;
+  enabled_at: number | null;
+  last_used_time_step: number | null;
+  updated_at: number;
+}
+
+/** Single-use recovery codes, as SHA-256 hashes (ACC-4). */
+export interface RecoveryCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+/** A customer's profile (ACC-6); the address is flattened into `address_*` columns. */
+export interface CustomerProfilesTable {
+  user_id: string;
+  full_name: string | null;
+  contact_person: string | null;
+  phone: string | null;
+  address_line1: string | null;
+  address_line2: string | null;
+  address_city: string | null;
+  address_postal_code: string | null;
+  address_region: string | null;
+  /** Null exactly when there is no address. */
+  address_country: string | null;
+  company_name: string | null;
+  company_registration_number: string | null;
+  revision: number;
+  verification_status: ProfileVerificationStatus;
+  verification_note: string | null;
+  verification_changed_by: string | null;
+  verification_changed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConversationsTable {
+  id: string;
+  user_id: string;
+  title_sealed: string;
+  model: string | null;
+  current_leaf_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConversationMessagesTable {
+  id: string;
+  conversation_id: string;
+  user_id: string;
+  parent_id: string | null;
+  role: 'user' | 'assistant';
+  content_sealed: string;
+  model: string | null;
+  status: 'streaming' | 'complete' | 'stopped' | 'filtered' | 'failed';
+  finish_reason: string | null;
+  /** Notices (AUP-10) as a JSON array of strings. */
+  notices_json: string;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  created_at: number;
+}
+
+export interface ConversationSharesTable {
+  id: string;
+  user_id: string;
+  conversation_id: string;
+  token_hash: string;
+  token_sealed: string;
+  snapshot_sealed: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface MessageFeedbackTable {
+  id: string;
+  user_id: string;
+  conversation_id: string;
+  message_id: string;
+  rating: 'up' | 'down';
+  comment_sealed: string | null;
+  snapshot_sealed: string;
+  created_at: number;
 }

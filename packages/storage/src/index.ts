@@ -17,3 +17,6 @@ export * from './sql-identity-blocklist.js';
 export * from './sql-conversation-repository.js';
 export * from './sql-conversation-share-repository.js';
 export * from './sql-message-feedback-repository.js';
+export * from './sql-organization-repository.js';
+export * from './sql-two-factor-repository.js';
+export * from './sql-customer-profile-repository.js';

@@ -146,7 +146,8 @@ function toRow(apiKey: ApiKey): Insertable<ApiKeysTable> {
   };
 }
 
-function toApiKey(row: Selectable<ApiKeysTable>): ApiKey {
+/** A stored row → core's `ApiKey` (shared with the organisation repository, which lists organisation keys). */
+export function toApiKey(row: Selectable<ApiKeysTable>): ApiKey {
   return {
     id: row.id,
     ownerUserId: row.owner_user_id,

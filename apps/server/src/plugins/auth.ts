@@ -68,8 +68,14 @@ export interface Authenticators {
  * `x-csrf-token`. Every request also checks the account's state (ACC-10): keys of a restricted account stop,
  * a suspended, locked or deleted account authenticates nothing.
  */
-export function createAuthenticators(options: { apiKeys: ApiKeyService; sessions: SessionService; access: AccountAccess }): Authenticators {
-  const { apiKeys, sessions, access } = options;
+export function createAuthenticators(options: {
+  apiKeys: ApiKeyService;
+  sessions: SessionService;
+  access: AccountAccess;
+  /** Decides whether the request acts for an organisation and as whom (ACC-7); may replace `request.principal`. */
+  actingFor?: (request: FastifyRequest) => Promise<void>;
+}): Authenticators {
+  const { apiKeys, sessions, access, actingFor } = options;
 
   async function withSession(request: FastifyRequest, token: string): Promise<void> {
     const session = await sessions.authenticate(token);
@@ -88,7 +94,10 @@ export function createAuthenticators(options: { apiKeys: ApiKeyService; sessions
     const header = request.headers.authorization;
     if (!header) {
       const token = sessionTokenOf(request);
-      if (token) return withSession(request, token);
+      if (token) {
+        await withSession(request, token);
+        return actingFor?.(request);
+      }
       throw new AuthenticationError(
         'missing_api_key',
         "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
@@ -96,9 +105,10 @@ export function createAuthenticators(options: { apiKeys: ApiKeyService; sessions
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw new AuthenticationError('invalid_api_key', 'The Authorization header must be "Bearer YOUR_KEY".');
-    const principal = await apiKeys.authenticate(match[1]!);
-    await access.assertCanUseService(principal.userId);
-    request.principal = principal;
+    request.principal = await apiKeys.authenticate(match[1]!);
+    // Before the account check: an organisation key may have been handed to another member.
+    await actingFor?.(request);
+    await access.assertCanUseService(request.principal.userId);
   }
 
   async function authenticateSession(request: FastifyRequest): Promise<void> {

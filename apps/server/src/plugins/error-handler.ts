@@ -33,6 +33,7 @@ const statusByCode: Record<CharterErrorCode, { status: number; type: string }> =
   registration_refused: { status: 403, type: 'permission_error' },
   invalid_token: { status: 400, type: 'invalid_request_error' },
   too_many_attempts: { status: 429, type: 'rate_limit_error' },
+  unsupported_country_region_territory: { status: 403, type: 'request_forbidden' },
 };
 
 /** Codes whose OpenAI error JSON has `code: null` (OpenAI sends no code for these). */

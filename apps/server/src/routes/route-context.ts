@@ -2,6 +2,7 @@ import type { ApiKeyService, ConversationService, ConversationShareService, Infe
 import type { AdminAccessPolicy, PlanService, UsageReportService } from '@charter/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountsWiring } from '../accounts.js';
+import type { OrganizationsWiring } from '../organizations.js';
 import type { CharterConfig } from '../config.js';
 import type { ServerMetrics } from '../plugins/metrics.js';
 
@@ -23,6 +24,8 @@ export interface AppServices {
   conversations: ConversationService;
   conversationShares: ConversationShareService;
   messageFeedback: MessageFeedbackService;
+  /** Organisations, members, invitations and organisation keys (ACC-7). */
+  organizations: OrganizationsWiring;
 }
 
 /** What every route plugin is handed by `buildApp`. */

@@ -32,6 +32,10 @@ export const apiKeySchema = z.object({
   revoked_at: z.string().nullable(),
   last_used_at: z.string().nullable(),
   rotated_from_id: z.string().nullable(),
+  /** The organisation the key belongs to (ACC-7); null for a personal key. */
+  organization_id: z.string().nullable(),
+  /** The member who holds the key: its creator, or the member it was transferred to. */
+  owner_user_id: z.string(),
 });
 export type ApiKeyBody = z.infer<typeof apiKeySchema>;
 

@@ -31,6 +31,8 @@ export interface AccountSecurityServiceOptions {
   audit: AuditLog;
   clock: Clock;
   secondFactor?: SecondFactorVerifier;
+  /** Checks and clean-up of other capabilities before an account is deleted (organisations it owns). */
+  beforeDeletion?: (user: User, actor: AuditActor) => Promise<void>;
 }
 
 /** Proof a person gives again before a sensitive action. */
@@ -92,6 +94,7 @@ export class AccountSecurityService {
     const { users, sessions, apiKeys, notifier, accountAccess, audit, clock } = this.#options;
     if (user.role === 'owner') throw new InvalidRequestError('The instance owner cannot be deleted.');
     await this.reauthenticate(user, session, proof);
+    await this.#options.beforeDeletion?.(user, actor);
     const now = clock();
     await users.markDeletionRequested(user.id, now);
     accountAccess.forget(user.id);

@@ -5,6 +5,8 @@ export type LegalDocumentKind = 'terms' | 'privacy';
 export interface RequestOrigin {
   ipAddress: string;
   userAgent: string | null;
+  /** The client's country per a trusted proxy header, only when the operator configured one (ACC-2). */
+  proxyCountry?: string | null;
 }
 
 /** One acceptance of one document version (POL-3): who, which version, when, from where, how. */

@@ -1,4 +1,4 @@
-import type { EligibilityChecker, EligibilityDecision, EligibilityInput } from './eligibility.js';
+import type { ConnectionEligibilityChecker, ConnectionEligibilityInput, EligibilityChecker, EligibilityDecision, EligibilityInput } from './eligibility.js';
 
 /**
  * Sanctioned regions by default (ACC-2): Iran, Cuba, North Korea, Syria, and the Ukrainian regions of Crimea,
@@ -25,8 +25,12 @@ export interface RestrictedPartyScreen {
   match(name: string): string | null;
 }
 
-/** ACC-2 eligibility: sanctioned regions by declared and IP location, and the restricted-party list. */
-export class RegionalEligibilityChecker implements EligibilityChecker {
+/**
+ * ACC-2 eligibility: sanctioned regions by declared and IP location, and the restricted-party list. The IP
+ * location comes from the operator's geolocation database and, when configured, a trusted proxy's country
+ * header; either one placing the client in a sanctioned region refuses.
+ */
+export class RegionalEligibilityChecker implements EligibilityChecker, ConnectionEligibilityChecker {
   readonly #sanctioned: ReadonlySet<string>;
   readonly #locator: IpLocator | undefined;
   readonly #restrictedParties: RestrictedPartyScreen | undefined;
@@ -44,17 +48,28 @@ export class RegionalEligibilityChecker implements EligibilityChecker {
   }
 
   async check(input: EligibilityInput): Promise<EligibilityDecision> {
+    const declared = await this.checkConnection(input);
+    if (!declared.isEligible) return declared;
+    for (const name of input.names) {
+      const listed = this.#restrictedParties?.match(name);
+      if (listed) return { isEligible: false, reason: 'restricted_party', ipCountry: declared.ipCountry, detail: listed };
+    }
+    return declared;
+  }
+
+  /** The declared country or region and the connection's location, without the name screening. */
+  async checkConnection(input: ConnectionEligibilityInput): Promise<EligibilityDecision> {
     const location = this.#locator ? await this.#locator.locate(input.ipAddress) : null;
-    const ipCountry = location?.country ?? null;
-    if (this.isSanctioned(input.declaredCountry, input.declaredRegion ? [input.declaredRegion] : [])) {
+    const proxyCountry = input.proxyCountry?.trim().toUpperCase() || null;
+    const ipCountry = proxyCountry ?? location?.country ?? null;
+    if (input.declaredCountry && this.isSanctioned(input.declaredCountry, input.declaredRegion ? [input.declaredRegion] : [])) {
       return { isEligible: false, reason: 'sanctioned_declared_region', ipCountry, detail: input.declaredRegion ?? input.declaredCountry };
+    }
+    if (proxyCountry && this.isSanctioned(proxyCountry, [])) {
+      return { isEligible: false, reason: 'sanctioned_ip_region', ipCountry, detail: proxyCountry };
     }
     if (location && this.isSanctioned(location.country, location.subdivisions)) {
       return { isEligible: false, reason: 'sanctioned_ip_region', ipCountry, detail: [location.country, ...location.subdivisions].filter(Boolean).join(' ') };
-    }
-    for (const name of input.names) {
-      const listed = this.#restrictedParties?.match(name);
-      if (listed) return { isEligible: false, reason: 'restricted_party', ipCountry, detail: listed };
     }
     return { isEligible: true, ipCountry };
   }

@@ -130,7 +130,7 @@ export class RegistrationService {
       await this.#auditRefusal('identity_blocked', country, null, now);
       throw new RegistrationRefusedError('identity_blocked', 'This email address cannot be used to open an account.');
     }
-    const decision = await eligibility.check({ declaredCountry: country, declaredRegion: region, ipAddress: origin.ipAddress, names: [displayName, input.organizationName ?? ''].filter(Boolean) });
+    const decision = await eligibility.check({ declaredCountry: country, declaredRegion: region, ipAddress: origin.ipAddress, proxyCountry: origin.proxyCountry ?? null, names: [displayName, input.organizationName ?? ''].filter(Boolean) });
     if (!decision.isEligible) {
       await this.#auditRefusal(decision.reason, country, decision.ipCountry, now);
       throw new RegistrationRefusedError(decision.reason, refusalMessage(decision.reason));

@@ -17,8 +17,27 @@ export type AuditAction =
   | 'user.unlocked'
   | 'user.deletion_requested'
   | 'user.status_changed'
+  | 'user.two_factor_setup_started'
+  | 'user.two_factor_enabled'
+  | 'user.two_factor_disabled'
+  | 'user.recovery_codes_regenerated'
+  | 'user.recovery_code_used'
+  | 'user.sign_in_refused'
+  | 'user.profile_updated'
+  | 'user.profile_verification_changed'
+  | 'staff.created'
   | 'session.revoked'
-  | 'session.revoked_all';
+  | 'session.revoked_all'
+  | 'api_key.transferred'
+  | 'organization.created'
+  | 'organization.renamed'
+  | 'organization.deleted'
+  | 'organization.member_added'
+  | 'organization.member_role_changed'
+  | 'organization.member_removed'
+  | 'organization.invitation_sent'
+  | 'organization.invitation_revoked'
+  | 'organization.invitation_accepted';
 
 /** Who did it, and through which door. */
 export interface AuditActor {

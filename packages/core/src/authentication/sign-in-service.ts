@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { AccountUnavailableError, describeUnavailableAccount } from '../accounts/account-access.js';
 import { normalizeEmail } from '../accounts/email-address.js';
+import type { ConnectionEligibilityChecker } from '../accounts/eligibility.js';
+import { UnsupportedRegionError } from '../accounts/unsupported-region-error.js';
 import type { RequestOrigin } from '../accounts/legal-acceptance.js';
 import { canAuthenticate, type User } from '../accounts/user.js';
 import type { UserRepository } from '../accounts/user-repository.js';
@@ -47,6 +49,8 @@ export interface SignInServiceOptions {
   logger: Logger;
   /** Consulted after the first factor; absent means no second factor exists yet. */
   secondFactor?: SecondFactorGate;
+  /** Refuses sign-in from sanctioned regions (ACC-2: use, not only registration); absent means no check. */
+  connectionEligibility?: ConnectionEligibilityChecker;
   limits?: SignInThrottleLimits;
 }
 
@@ -85,6 +89,8 @@ export class SignInService {
   async signInWithPassword(input: PasswordSignInInput, origin: RequestOrigin): Promise<SignInResult> {
     const { users, passwordHasher, throttle } = this.#options;
     const email = normalizeEmail(input.email);
+    // Where the client connects from is checked before the password, so a refusal tells nothing about the account.
+    await this.#assertEligibleConnection(null, origin);
     const user = await users.findByEmail(email);
     const deviceToken = input.deviceToken ?? generateOpaqueToken();
     const isKnownDevice = user !== undefined && input.deviceToken !== null && (await this.#options.knownDevices.isKnown(user.id, hashDeviceToken(input.deviceToken)));
@@ -109,6 +115,7 @@ export class SignInService {
   async afterPrimaryFactor(user: User, origin: RequestOrigin, deviceToken: string, method: Session['method']): Promise<SignInResult> {
     const { secondFactor, tokens } = this.#options;
     if (!canAuthenticate(user)) throw new AccountUnavailableError(describeUnavailableAccount(user));
+    await this.#assertEligibleConnection(user, origin);
     if (secondFactor && (await secondFactor.isRequired(user.id))) {
       // The challenge is bound to the device and to how the first factor was given.
       const challengeToken = await tokens.issue('second_factor_challenge', { userId: user.id, subject: `${method}:${hashDeviceToken(deviceToken)}`, lifetimeMs: challengeLifetimeMs });
@@ -144,6 +151,29 @@ export class SignInService {
     const passwordHash = await users.findPasswordHash(user.id);
     if (!passwordHash) return false;
     return passwordHasher.verify(passwordHash, password);
+  }
+
+  /** Refuse (logged and audited) a sign-in from a sanctioned region, or by an account declared in one. */
+  async #assertEligibleConnection(user: User | null, origin: RequestOrigin): Promise<void> {
+    const { connectionEligibility, audit, clock, logger } = this.#options;
+    if (!connectionEligibility) return;
+    const decision = await connectionEligibility.checkConnection({
+      ipAddress: origin.ipAddress,
+      proxyCountry: origin.proxyCountry ?? null,
+      declaredCountry: user?.country ?? null,
+      declaredRegion: user?.region ?? null,
+    });
+    if (decision.isEligible) return;
+    logger.warn({ event: 'sign_in_refused', reason: decision.reason, ipCountry: decision.ipCountry, userId: user?.id ?? null }, 'sign-in refused: sanctioned region');
+    await audit.append({
+      action: 'user.sign_in_refused',
+      actor: { userId: user?.id ?? null, apiKeyId: null, requestId: null, via: 'api' },
+      targetType: 'user',
+      targetId: user?.id ?? null,
+      details: { reason: decision.reason, ipCountry: decision.ipCountry, region: decision.detail },
+      occurredAt: clock(),
+    });
+    throw new UnsupportedRegionError(decision.reason);
   }
 
   #dummy(): Promise<string> {

@@ -174,12 +174,81 @@ const accountInventory: readonly DataInventoryEntry[] = [
     retention: { kind: 'days', days: 3650 },
     erasure: 'retain',
   },
+  {
+    table: 'two_factor_credentials',
+    columns: ['user_id', 'pending_secret_sealed', 'secret_sealed', 'enabled_at'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'The sealed TOTP secret of two-factor authentication (ACC-4); encrypted at rest (PRV-9).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'account_lifetime' },
+    erasure: 'delete',
+  },
+  {
+    table: 'recovery_codes',
+    columns: ['user_id', 'code_hash', 'used_at'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'Hashed single-use recovery codes of two-factor authentication (ACC-4).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'account_lifetime' },
+    erasure: 'delete',
+  },
+];
+
+/** Tables of organisations (ACC-7). */
+const organizationInventory: readonly DataInventoryEntry[] = [
+  {
+    table: 'organizations',
+    columns: ['created_by_user_id'],
+    subjectColumn: 'created_by_user_id',
+    category: 'account',
+    purpose: 'The organisations that own keys, usage and bills; kept after deletion because usage records refer to them.',
+    lawfulBasis: 'contract',
+    retention: { kind: 'days', days: 3650 },
+    erasure: 'anonymise',
+  },
+  {
+    table: 'organization_members',
+    columns: ['user_id', 'role', 'joined_at'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'Who belongs to which organisation and with which role, for every permission check (ACC-7).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'account_lifetime' },
+    erasure: 'delete',
+  },
+  {
+    table: 'organization_invitations',
+    columns: ['email', 'invited_by_user_id', 'accepted_by_user_id'],
+    // The invitee may have no account yet: the invited address is the subject.
+    subjectColumn: 'email',
+    category: 'communications',
+    purpose: 'Invite people by email to join an organisation; single-use links that expire (ACC-7).',
+    lawfulBasis: 'legitimate_interest',
+    retention: { kind: 'days', days: 90 },
+    erasure: 'delete',
+  },
 ];
 
 /**
  * The one registry of personal data. Export, erasure, retention and the privacy centre walk it; a table
  * that holds personal data and is missing here is a bug (a storage test compares it with the schema).
  */
+/** The customer profile (ACC-6). */
+const profileInventory: readonly DataInventoryEntry[] = [
+  {
+    table: 'customer_profiles',
+    columns: ['user_id', 'full_name', 'contact_person', 'phone', 'address_line1', 'address_line2', 'address_city', 'address_postal_code', 'address_region', 'address_country', 'company_name', 'company_registration_number', 'verification_note', 'verification_changed_by'],
+    subjectColumn: 'user_id',
+    category: 'account',
+    purpose: 'The customer profile kept current by the customer and verified by staff (ACC-6: real-name verification, invoices).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'account_lifetime' },
+    erasure: 'delete',
+  },
+];
+
 /** Tables of the chat app: conversations, shares and feedback (CON-1 … CON-3); all text sealed (PRV-9). */
 const conversationInventory: readonly DataInventoryEntry[] = [
   {
@@ -224,7 +293,7 @@ const conversationInventory: readonly DataInventoryEntry[] = [
   },
 ];
 
-export const dataInventory: readonly DataInventoryEntry[] = [...spineInventory, ...accountInventory, ...conversationInventory];
+export const dataInventory: readonly DataInventoryEntry[] = [...spineInventory, ...accountInventory, ...organizationInventory, ...profileInventory, ...conversationInventory];
 
 /** Tables that hold no personal data at all (schema bookkeeping, operator configuration such as plans). */
 export const tablesWithoutPersonalData: readonly string[] = ['kysely_migration', 'kysely_migration_lock', 'plans'];

@@ -5,6 +5,9 @@ import * as violationEvents from './0004-violation-events.js';
 import * as plans from './0003-plans.js';
 import * as accounts from './0005-accounts.js';
 import * as conversations from './0010-conversations.js';
+import * as organizations from './0008-organizations.js';
+import * as twoFactor from './0006-two-factor.js';
+import * as profilesAndStaff from './0009-profiles-and-staff.js';
 
 /**
  * Every migration, keyed by name; names sort in the order they run. Listed statically (no directory scan)
@@ -17,4 +20,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-plans': plans,
   '0005-accounts': accounts,
   '0010-conversations': conversations,
+  '0008-organizations': organizations,
+  '0006-two-factor': twoFactor,
+  '0009-profiles-and-staff': profilesAndStaff,
 };

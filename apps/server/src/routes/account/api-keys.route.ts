@@ -7,7 +7,7 @@ import {
   errorResponseSchema,
   issuedApiKeySchema,
 } from '@charter/contracts';
-import { type ApiKey, assertMayCreateApiKeys, canCallEndpoint, type IssuedApiKey, PermissionDeniedError } from '@charter/core';
+import { type ApiKey, assertMayCreateApiKeys, canCallEndpoint, type IssuedApiKey, NotFoundError, PermissionDeniedError } from '@charter/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RouteContext } from '../route-context.js';
@@ -25,6 +25,8 @@ export function toApiKeyBody(apiKey: ApiKey): ApiKeyBody {
     revoked_at: apiKey.revokedAt?.toISOString() ?? null,
     last_used_at: apiKey.lastUsedAt?.toISOString() ?? null,
     rotated_from_id: apiKey.rotatedFromId,
+    organization_id: apiKey.organizationId,
+    owner_user_id: apiKey.ownerUserId,
   };
 }
 
@@ -33,12 +35,20 @@ function toIssuedBody(issued: IssuedApiKey) {
 }
 
 /**
- * Key management over HTTP (API-4): `/api/v1/keys`. Every call is scoped to the caller's own keys, and a
- * key may manage keys only when its scopes name `api_keys` explicitly.
+ * Key management over HTTP (API-4): `/api/v1/keys`. Every call is scoped to the caller's own personal keys, or,
+ * when the request acts for an organisation (ACC-7), to that organisation's keys as the member's role allows;
+ * a key may manage keys only when its scopes name `api_keys` explicitly.
  */
 export function apiKeysRoute(app: FastifyInstance, context: RouteContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const keys = context.services.apiKeys;
+  const organizationKeys = context.services.organizations.apiKeys;
+  // A personal request sees only personal keys; organisation keys are managed while acting for the organisation.
+  const personalKey = async (request: FastifyRequest, keyId: string) => {
+    const apiKey = await keys.get(request.principal.userId, keyId);
+    if (apiKey.organizationId !== null) throw new NotFoundError('API key', 'key_id');
+    return apiKey;
+  };
   const authorise = async (request: FastifyRequest) => {
     await context.authenticate(request);
     if (!canCallEndpoint(request.principal.scopes, 'api_keys')) {
@@ -48,10 +58,15 @@ export function apiKeysRoute(app: FastifyInstance, context: RouteContext): void 
   const actor = (request: FastifyRequest) => ({ userId: request.principal.userId, apiKeyId: request.principal.apiKeyId, requestId: request.id, via: 'api' as const });
   const common = { tags: ['API keys'], security: [{ bearerAuth: [] }] };
 
-  typed.get('/api/v1/keys', { preHandler: authorise, schema: { ...common, summary: 'List my API keys', response: { 200: apiKeyListSchema, '4xx': errorResponseSchema } } }, async (request) => ({
-    object: 'list' as const,
-    data: (await keys.list(request.principal.userId)).map(toApiKeyBody),
-  }));
+  typed.get(
+    '/api/v1/keys',
+    { preHandler: authorise, schema: { ...common, summary: "List my API keys (acting for an organization: its keys, or my own there without api_keys.read_all)", response: { 200: apiKeyListSchema, '4xx': errorResponseSchema } } },
+    async (request) => {
+      const member = request.actingMember;
+      const listed = member ? await organizationKeys.list(member) : (await keys.list(request.principal.userId)).filter((apiKey) => apiKey.organizationId === null);
+      return { object: 'list' as const, data: listed.map(toApiKeyBody) };
+    },
+  );
 
   typed.post(
     '/api/v1/keys',
@@ -59,12 +74,13 @@ export function apiKeysRoute(app: FastifyInstance, context: RouteContext): void 
     async (request, reply) => {
       const body = request.body;
       assertMayCreateApiKeys(await context.services.accounts.access.assertCanUseService(request.principal.userId));
-      const issued = await keys.create(request.principal.userId, {
+      const input = {
         name: body.name,
         scopes: { models: body.scopes?.models ?? null, endpoints: body.scopes?.endpoints ?? null },
         expiresAt: body.expires_at ? new Date(body.expires_at) : null,
-        organizationId: request.principal.organizationId,
-      }, actor(request));
+      };
+      const member = request.actingMember;
+      const issued = member ? await organizationKeys.create(member, input, actor(request)) : await keys.create(request.principal.userId, input, actor(request));
       return reply.status(201).send(toIssuedBody(issued));
     },
   );
@@ -72,18 +88,31 @@ export function apiKeysRoute(app: FastifyInstance, context: RouteContext): void 
   typed.get(
     '/api/v1/keys/:key_id',
     { preHandler: authorise, schema: { ...common, summary: 'Retrieve an API key', params: apiKeyParamsSchema, response: { 200: apiKeySchema, '4xx': errorResponseSchema } } },
-    async (request) => toApiKeyBody(await keys.get(request.principal.userId, request.params.key_id)),
+    async (request) => {
+      const member = request.actingMember;
+      return toApiKeyBody(member ? await organizationKeys.get(member, request.params.key_id) : await personalKey(request, request.params.key_id));
+    },
   );
 
   typed.post(
     '/api/v1/keys/:key_id/revoke',
     { preHandler: authorise, schema: { ...common, summary: 'Revoke an API key', params: apiKeyParamsSchema, response: { 200: apiKeySchema, '4xx': errorResponseSchema } } },
-    async (request) => toApiKeyBody(await keys.revoke(request.principal.userId, request.params.key_id, actor(request))),
+    async (request) => {
+      const member = request.actingMember;
+      if (member) return toApiKeyBody(await organizationKeys.revoke(member, request.params.key_id, actor(request)));
+      await personalKey(request, request.params.key_id);
+      return toApiKeyBody(await keys.revoke(request.principal.userId, request.params.key_id, actor(request)));
+    },
   );
 
   typed.post(
     '/api/v1/keys/:key_id/rotate',
     { preHandler: authorise, schema: { ...common, summary: 'Rotate an API key (new secret, old one revoked)', params: apiKeyParamsSchema, response: { 201: issuedApiKeySchema, '4xx': errorResponseSchema } } },
-    async (request, reply) => reply.status(201).send(toIssuedBody(await keys.rotate(request.principal.userId, request.params.key_id, actor(request)))),
+    async (request, reply) => {
+      const member = request.actingMember;
+      if (member) return reply.status(201).send(toIssuedBody(await organizationKeys.rotate(member, request.params.key_id, actor(request))));
+      await personalKey(request, request.params.key_id);
+      return reply.status(201).send(toIssuedBody(await keys.rotate(request.principal.userId, request.params.key_id, actor(request))));
+    },
   );
 }

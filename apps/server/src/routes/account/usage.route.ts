@@ -10,7 +10,7 @@ import {
   type UsageReportBody,
   type UsageTotalsBody,
 } from '@charter/contracts';
-import type { UsageDimension, UsageRecord, UsageReport, UsageTotals } from '@charter/core';
+import { assertActingPermission, type UsageDimension, type UsageRecord, type UsageReport, type UsageTotals } from '@charter/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RouteContext } from '../route-context.js';
@@ -64,7 +64,8 @@ async function* csvLines(first: IteratorResult<readonly UsageRecord[]>, pages: A
 
 /**
  * The usage API (API-6, BIL-3): `/api/v1/usage` (totals per hour or day, by key, model or member) and
- * `/api/v1/usage/export.csv` (the records). Reads only the caller's billing owner; needs the `usage` scope.
+ * `/api/v1/usage/export.csv` (the records). Reads only the caller's billing owner (the organisation the request
+ * acts for, to members whose role has `usage.read`); needs the `usage` scope.
  */
 export function usageRoute(app: FastifyInstance, context: RouteContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -78,6 +79,7 @@ export function usageRoute(app: FastifyInstance, context: RouteContext): void {
       schema: { ...common, summary: 'Usage totals per hour or day, optionally by API key, model or member', querystring: usageReportQuerySchema, response: { 200: usageReportSchema, '4xx': errorResponseSchema } },
     },
     async (request) => {
+      assertActingPermission(request.actingMember, 'usage.read');
       const query = request.query;
       const report = await usage.report(request.principal, {
         from: new Date(query.from),
@@ -99,6 +101,7 @@ export function usageRoute(app: FastifyInstance, context: RouteContext): void {
       schema: { ...common, summary: 'The usage records of a range as CSV (RFC 4180), one row per request', produces: ['text/csv'], querystring: usageExportQuerySchema, response: { '4xx': errorResponseSchema } },
     },
     async (request, reply) => {
+      assertActingPermission(request.actingMember, 'usage.read');
       const query = request.query;
       const from = new Date(query.from);
       const to = new Date(query.to);

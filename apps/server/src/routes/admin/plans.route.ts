@@ -20,14 +20,15 @@ import { toPlanAssignmentBody, toPlanBody, toPlanChanges, toPlanDefinition, toPl
 
 /**
  * Plan administration (BIL-1): `/api/v1/admin/plans` and their assignments to users and organisations.
- * Instance owner only, with a key naming the `admin` scope; every change is audited by the plan service.
+ * The instance owner with a key naming the `admin` scope, or staff whose role grants `plans.manage` (ADM-6);
+ * every change is audited by the plan service.
  */
 export function plansAdminRoute(app: FastifyInstance, context: RouteContext): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const plans = context.services.plans;
   const authorise = async (request: FastifyRequest) => {
     await context.authenticate(request);
-    context.services.adminAccess.assertCanAdminister(request.principal);
+    await context.services.adminAccess.assertCanAdminister(request.principal, 'plans.manage');
   };
   const actor = (request: FastifyRequest) => ({ userId: request.principal.userId, apiKeyId: request.principal.apiKeyId, requestId: request.id, via: 'api' as const });
   const common = { tags: ['Administration: plans'], security: [{ bearerAuth: [] }] };

@@ -1,6 +1,7 @@
 import type { RequestOrigin, Session, User } from '@charter/core';
 import type { UserBody } from '@charter/contracts';
 import type { FastifyRequest } from 'fastify';
+import { proxyCountryOf } from '../../plugins/client-country.js';
 
 /** Domain user → wire shape. Never the password hash, lock or deletion internals. */
 export function toUserBody(user: User, isTwoFactorEnabled: boolean): UserBody {
@@ -34,10 +35,10 @@ export function toSessionBody(session: Session, currentSessionId: string | null,
   };
 }
 
-/** Where a request came from (client IP as Fastify resolves it, honouring `trustProxy`). */
+/** Where a request came from (client IP as Fastify resolves it, honouring `trustProxy`; the proxy's country header when configured). */
 export function originOf(request: FastifyRequest): RequestOrigin {
   const userAgent = request.headers['user-agent'];
-  return { ipAddress: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : null };
+  return { ipAddress: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : null, proxyCountry: proxyCountryOf(request) };
 }
 
 /** The audit actor of a person acting through their session or key. */

@@ -1,0 +1,2 @@
+export * from './content-cipher.js';
+export * from './envelope-content-cipher.js';

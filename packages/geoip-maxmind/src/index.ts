@@ -1,0 +1,1 @@
+export * from './maxmind-ip-locator.js';

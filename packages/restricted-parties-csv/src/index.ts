@@ -1,0 +1,1 @@
+export * from './restricted-parties-csv.js';
