@@ -5,6 +5,9 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import {
   ApiKeyService,
+  ConversationService,
+  ConversationShareService,
+  MessageFeedbackService,
   InferenceService,
   type Logger,
   MeteringService,
@@ -15,6 +18,7 @@ import {
   type User,
 } from '@charter/core';
 import type { InferenceEngine } from '@charter/engine-spec';
+import { SqlConversationRepository, SqlConversationShareRepository, SqlMessageFeedbackRepository } from '@charter/storage';
 import { openDatabase, migrateToLatest, pingDatabase, SqlApiKeyRepository, SqlAuditLog, SqlUsageRepository, SqlUserRepository, SqlViolationRepository } from '@charter/storage';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import pino from 'pino';
@@ -29,6 +33,7 @@ import { createAuthenticators } from './plugins/auth.js';
 import { createContentCipher } from './master-keys.js';
 import { twoFactorRoute } from './routes/auth/two-factor.route.js';
 import { accountRoute } from './routes/auth/account.route.js';
+import { conversationsRoute } from './routes/conversations/conversations.route.js';
 import { authRoute } from './routes/auth/auth.route.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { defaultWebAppDirectory, registerWebApp } from './plugins/web-app.js';
@@ -167,7 +172,10 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     const adminAccess = new AdminAccessPolicy({ instanceOwnerId: owner.id, accountAccess: accounts.access });
     const organizations = createOrganizations({ database, users: accounts.users, apiKeys, notifier, audit });
     organizationsWiring = organizations;
-    const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess, accounts, organizations, sso };
+    const conversations = new ConversationService({ repository: new SqlConversationRepository(database.db), cipher: contentCipher, inference, clock: systemClock, logger });
+    const conversationShares = new ConversationShareService({ repository: new SqlConversationShareRepository(database.db), conversations, cipher: contentCipher, clock: systemClock });
+    const messageFeedback = new MessageFeedbackService({ repository: new SqlMessageFeedbackRepository(database.db), conversations, cipher: contentCipher, clock: systemClock });
+    const services: AppServices = { apiKeys, inference, metering, moderation, plans, usageReports, adminAccess, accounts, organizations, sso, conversations, conversationShares, messageFeedback };
     const authenticators = createAuthenticators({ apiKeys, sessions: accounts.sessions, access: accounts.access, actingFor: createActingFor(organizations.access) });
 
     let isReady = true;
@@ -179,6 +187,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
       authenticate: authenticators.authenticate,
       authenticateSession: authenticators.authenticateSession,
       isTwoFactorEnabled: (userId) => accounts.twoFactor.checker.isRequired(userId),
+      publicUrl: () => publicUrl(config, fastify.server),
       requestSignal: (reply) => createRequestSignal(reply, config.server.requestTimeoutMs, inflight),
       observeStream: (request, status) => {
         metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', status, performance.now() - request.startedAtMs);
@@ -236,6 +245,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
     plansAdminRoute(fastify, context);
     authRoute(fastify, context);
     accountRoute(fastify, context);
+    conversationsRoute(fastify, context);
     organizationsRoute(fastify, context);
     twoFactorRoute(fastify, context);
     usersAdminRoute(fastify, context);

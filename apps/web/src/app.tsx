@@ -6,6 +6,7 @@ import { ChatPage } from './pages/chat-page.js';
 import { ForgotPasswordPage } from './pages/forgot-password-page.js';
 import { RegisterPage } from './pages/register-page.js';
 import { ReportCompromisePage } from './pages/report-compromise-page.js';
+import { SharedConversationPage } from './pages/shared-conversation-page.js';
 import { ResetPasswordPage } from './pages/reset-password-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { VerifyEmailPage } from './pages/verify-email-page.js';
@@ -35,6 +36,8 @@ export function App() {
             <Route path="/reset-password" element={<ResetPasswordPage />} />
             <Route path="/report-compromise" element={<ReportCompromisePage />} />
             <Route path="/settings/*" element={<RequireSession><SettingsPage /></RequireSession>} />
+            <Route path="/share/:token" element={<SharedConversationPage />} />
+            <Route path="/c/:conversationId" element={<RequireSession><ChatPage /></RequireSession>} />
             <Route path="/" element={<RequireSession><ChatPage /></RequireSession>} />
             <Route path="*" element={<Navigate to="/" replace />} />
           </Routes>

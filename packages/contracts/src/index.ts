@@ -8,6 +8,7 @@ export * from './openai/moderations.schema.js';
 export * from './account/usage.schema.js';
 export * from './admin/plans.schema.js';
 export * from './account/auth.schema.js';
+export * from './account/conversations.schema.js';
 export * from './account/organizations.schema.js';
 export * from './account/two-factor.schema.js';
 export * from './account/profile.schema.js';

@@ -9,7 +9,22 @@ import type {
   SessionStateBody,
   SignInResponseBody,
   UserBody,
+  ConversationBody,
+  ConversationDetailBody,
+  PublicSharedConversationBody,
 } from '@charter/contracts';
+import { readConversationStream, type ConversationStreamEvent } from './conversation-stream.js';
+
+/** A shared link as listed to its owner. */
+export interface ShareBody {
+  object: 'conversation.share';
+  id: string;
+  conversation_id: string;
+  title: string;
+  url: string;
+  created_at: string;
+  revoked_at: string | null;
+}
 import { CharterApiError } from './charter-api-error.js';
 import { streamChatCompletion, type ChatStreamRequest, type ChatStreamEvent } from './chat-stream.js';
 
@@ -97,11 +112,41 @@ export class CharterClient {
     list: () => this.#request<ModelListBody>('GET', '/v1/models'),
   };
 
+  readonly conversations = {
+    list: (options: { limit?: number; after?: string; query?: string } = {}) =>
+      this.#request<{ data: ConversationBody[]; has_more: boolean }>('GET', `/api/v1/conversations${toQuery(options)}`),
+    create: (body: { title?: string | null; model?: string | null } = {}) => this.#request<ConversationBody>('POST', '/api/v1/conversations', body),
+    retrieve: (conversationId: string) => this.#request<ConversationDetailBody>('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}`),
+    rename: (conversationId: string, title: string) => this.#request<ConversationBody>('PATCH', `/api/v1/conversations/${encodeURIComponent(conversationId)}`, { title }),
+    delete: (conversationId: string) => this.#request<null>('DELETE', `/api/v1/conversations/${encodeURIComponent(conversationId)}`),
+    selectBranch: (conversationId: string, messageId: string) => this.#request<ConversationDetailBody>('POST', `/api/v1/conversations/${encodeURIComponent(conversationId)}/branch`, { message_id: messageId }),
+    /** Ask under `parent_id`; the answer streams. */
+    ask: (conversationId: string, body: { content: string; parent_id: string | null; model: string }, signal?: AbortSignal): AsyncGenerator<ConversationStreamEvent> =>
+      this.#stream(`/api/v1/conversations/${encodeURIComponent(conversationId)}/messages`, body, signal),
+    regenerate: (conversationId: string, messageId: string, model: string, signal?: AbortSignal): AsyncGenerator<ConversationStreamEvent> =>
+      this.#stream(`/api/v1/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(messageId)}/regenerate`, { model }, signal),
+    feedback: (conversationId: string, messageId: string, body: { rating: 'up' | 'down'; comment?: string | null }) =>
+      this.#request<{ id: string; rating: 'up' | 'down'; comment: string | null }>('PUT', `/api/v1/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(messageId)}/feedback`, body),
+    share: (conversationId: string) => this.#request<ShareBody>('POST', `/api/v1/conversations/${encodeURIComponent(conversationId)}/shares`),
+  };
+
+  readonly shares = {
+    list: () => this.#request<{ data: ShareBody[] }>('GET', '/api/v1/shares'),
+    revoke: (shareId: string) => this.#request<null>('POST', `/api/v1/shares/${encodeURIComponent(shareId)}/revoke`),
+    /** A shared conversation, as anyone with the link sees it (no session needed). */
+    open: (token: string) => this.#request<PublicSharedConversationBody>('GET', `/api/v1/public/shares/${encodeURIComponent(token)}`),
+  };
+
   readonly chat = {
     /** Stream a chat completion (SSE) as text deltas, then a final event with usage and finish reason. */
     stream: (request: ChatStreamRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> =>
       streamChatCompletion({ url: `${this.#baseUrl}/v1/chat/completions`, headers: this.#headers(true), fetch: this.#fetch, request, signal }),
   };
+
+  async *#stream(path: string, body: unknown, signal?: AbortSignal): AsyncGenerator<ConversationStreamEvent> {
+    const response = await this.#fetch(`${this.#baseUrl}${path}`, { method: 'POST', headers: this.#headers(true), body: JSON.stringify(body), credentials: 'same-origin', signal });
+    yield* readConversationStream(response);
+  }
 
   #headers(hasBody: boolean): Record<string, string> {
     const headers: Record<string, string> = hasBody ? { 'content-type': 'application/json' } : {};
@@ -129,4 +174,9 @@ export class CharterClient {
     if (!response.ok) throw new CharterApiError(response.status, payload as ErrorResponseBody);
     return payload as T;
   }
+}
+
+function toQuery(options: Record<string, string | number | undefined>): string {
+  const entries = Object.entries(options).filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '');
+  return entries.length === 0 ? '' : `?${new URLSearchParams(entries.map(([key, value]): [string, string] => [key, String(value)])).toString()}`;
 }

@@ -31,6 +31,10 @@ export interface DatabaseSchema {
   customer_profiles: CustomerProfilesTable;
   sso_identities: SsoIdentitiesTable;
   sso_authorization_requests: SsoAuthorizationRequestsTable;
+  conversations: ConversationsTable;
+  conversation_messages: ConversationMessagesTable;
+  conversation_shares: ConversationSharesTable;
+  message_feedback: MessageFeedbackTable;
 }
 
 export interface UsersTable {
@@ -329,4 +333,53 @@ export interface SsoAuthorizationRequestsTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+}
+
+export interface ConversationsTable {
+  id: string;
+  user_id: string;
+  title_sealed: string;
+  model: string | null;
+  current_leaf_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConversationMessagesTable {
+  id: string;
+  conversation_id: string;
+  user_id: string;
+  parent_id: string | null;
+  role: 'user' | 'assistant';
+  content_sealed: string;
+  model: string | null;
+  status: 'streaming' | 'complete' | 'stopped' | 'filtered' | 'failed';
+  finish_reason: string | null;
+  /** Notices (AUP-10) as a JSON array of strings. */
+  notices_json: string;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  created_at: number;
+}
+
+export interface ConversationSharesTable {
+  id: string;
+  user_id: string;
+  conversation_id: string;
+  token_hash: string;
+  token_sealed: string;
+  snapshot_sealed: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface MessageFeedbackTable {
+  id: string;
+  user_id: string;
+  conversation_id: string;
+  message_id: string;
+  rating: 'up' | 'down';
+  comment_sealed: string | null;
+  snapshot_sealed: string;
+  created_at: number;
 }

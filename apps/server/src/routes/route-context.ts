@@ -1,4 +1,4 @@
-import type { ApiKeyService, InferenceService, MeteringService, ModerationService } from '@charter/core';
+import type { ApiKeyService, ConversationService, ConversationShareService, InferenceService, MessageFeedbackService, MeteringService, ModerationService } from '@charter/core';
 import type { AdminAccessPolicy, PlanService, UsageReportService } from '@charter/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountsWiring } from '../accounts.js';
@@ -21,6 +21,10 @@ export interface AppServices {
   adminAccess: AdminAccessPolicy;
   /** Accounts, sign-in and sessions (ACC-*). */
   accounts: AccountsWiring;
+  /** The chat app's conversations (CON-1), shared links (CON-2) and feedback (CON-3). */
+  conversations: ConversationService;
+  conversationShares: ConversationShareService;
+  messageFeedback: MessageFeedbackService;
   /** Organisations, members, invitations and organisation keys (ACC-7). */
   organizations: OrganizationsWiring;
   /** Sign-in with identity providers (ACC-5). */
@@ -36,6 +40,8 @@ export interface RouteContext {
   authenticate: (request: FastifyRequest) => Promise<void>;
   /** preHandler that accepts only the session cookie (the account's own pages). */
   authenticateSession: (request: FastifyRequest) => Promise<void>;
+  /** Where people reach the service (links in answers such as shared-conversation URLs). */
+  publicUrl: () => string;
   /** Whether the user has a second factor (ACC-4); false until that capability is wired. */
   isTwoFactorEnabled: (userId: string) => Promise<boolean>;
   /** Abort signal of an inference request (client disconnect, deadline), tracked for graceful shutdown. */

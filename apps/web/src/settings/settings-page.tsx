@@ -3,6 +3,7 @@ import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { ApiKeysSettings } from './api-keys-settings.js';
 import { ProfileSettings } from './profile-settings.js';
 import { SecuritySettings } from './security-settings.js';
+import { SharedLinksSettings } from './shared-links-settings.js';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -12,12 +13,14 @@ export function SettingsPage() {
         <NavLink to="/settings/profile">{t('settings.profile')}</NavLink>
         <NavLink to="/settings/security">{t('settings.security')}</NavLink>
         <NavLink to="/settings/api-keys">{t('settings.apiKeys')}</NavLink>
+        <NavLink to="/settings/shared-links">{t('settings.sharedLinks')}</NavLink>
       </nav>
       <div className="settings-body">
         <Routes>
           <Route path="profile" element={<ProfileSettings />} />
           <Route path="security" element={<SecuritySettings />} />
           <Route path="api-keys" element={<ApiKeysSettings />} />
+          <Route path="shared-links" element={<SharedLinksSettings />} />
           <Route path="*" element={<Navigate to="/settings/profile" replace />} />
         </Routes>
       </div>

@@ -273,7 +273,51 @@ const ssoInventory: readonly DataInventoryEntry[] = [
   },
 ];
 
-export const dataInventory: readonly DataInventoryEntry[] = [...spineInventory, ...accountInventory, ...organizationInventory, ...profileInventory, ...ssoInventory];
+/** Tables of the chat app: conversations, shares and feedback (CON-1 … CON-3); all text sealed (PRV-9). */
+const conversationInventory: readonly DataInventoryEntry[] = [
+  {
+    table: 'conversations',
+    columns: ['user_id', 'title_sealed'],
+    subjectColumn: 'user_id',
+    category: 'user_content',
+    purpose: 'Keep a person’s conversations so they can continue, search and share them (CON-1).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'account_lifetime' },
+    erasure: 'delete',
+  },
+  {
+    table: 'conversation_messages',
+    columns: ['user_id', 'content_sealed'],
+    subjectColumn: 'user_id',
+    category: 'user_content',
+    purpose: 'The prompts and answers of a conversation (CON-1).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'account_lifetime' },
+    erasure: 'delete',
+  },
+  {
+    table: 'conversation_shares',
+    columns: ['user_id', 'token_sealed', 'snapshot_sealed'],
+    subjectColumn: 'user_id',
+    category: 'user_content',
+    purpose: 'Public read-only snapshots the person chose to share, until they revoke them (CON-2).',
+    lawfulBasis: 'consent',
+    retention: { kind: 'account_lifetime' },
+    erasure: 'delete',
+  },
+  {
+    table: 'message_feedback',
+    columns: ['user_id', 'comment_sealed', 'snapshot_sealed'],
+    subjectColumn: 'user_id',
+    category: 'feedback',
+    purpose: 'Ratings and comments on answers with the conversation they refer to, to improve the service (CON-3).',
+    lawfulBasis: 'consent',
+    retention: { kind: 'days', days: 730 },
+    erasure: 'delete',
+  },
+];
+
+export const dataInventory: readonly DataInventoryEntry[] = [...spineInventory, ...accountInventory, ...organizationInventory, ...profileInventory, ...ssoInventory, ...conversationInventory];
 
 /** Tables that hold no personal data at all (schema bookkeeping, operator configuration such as plans). */
 export const tablesWithoutPersonalData: readonly string[] = ['kysely_migration', 'kysely_migration_lock', 'plans'];
