@@ -61,7 +61,7 @@ describe('web app in Chromium', () => {
 
     // Chat: the tiny story model streams an answer, rendered as Markdown with the AI label.
     await page.getByLabel('Model').waitFor();
-    expect(await page.getByLabel('Model').inputValue()).toBe('stories260K');
+    await expect.poll(() => page.getByLabel('Model').inputValue()).toBe('stories260K');
     await page.getByLabel('Message').fill('Once upon a time');
     await page.getByRole('button', { name: 'Send' }).click();
     const answer = page.locator('li.message.assistant').last();
@@ -79,6 +79,26 @@ describe('web app in Chromium', () => {
     await page.getByRole('button', { name: 'Regenerate' }).waitFor({ timeout: 120_000 });
     expect(await page.locator('.messages img').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+
+    // Feedback on an answer (CON-3), stored with the conversation.
+    await page.getByRole('button', { name: 'Bad answer' }).first().click();
+    await page.getByLabel('What was wrong? (optional)').fill('Not a real story');
+    await page.getByRole('button', { name: 'Send feedback' }).click();
+    await page.getByText('Thank you for your feedback.').waitFor();
+
+    // Share (CON-2): a public snapshot that a signed-out visitor reads, with the AI label and nothing of the owner.
+    await page.getByRole('button', { name: 'Share' }).click();
+    const shareUrl = (await page.getByTestId('share-url').innerText()).trim();
+    expect(shareUrl).toContain('/share/');
+    const visitor = await browser.newContext({ locale: 'en-US' });
+    const visitorPage = await visitor.newPage();
+    await visitorPage.goto(shareUrl.replace(/^https?:\/\/[^/]+/, charter.baseUrl));
+    await visitorPage.getByRole('heading', { name: 'Once upon a time' }).waitFor();
+    expect(await visitorPage.locator('li.message.assistant .ai-label').count()).toBeGreaterThan(0);
+    expect(await visitorPage.content()).not.toContain(email);
+    await screenshot(visitorPage, '03b-shared-conversation');
+    expect(await seriousAccessibilityViolations(visitorPage)).toEqual([]);
+    await visitor.close();
 
     // API keys: create (shown once), use, revoke.
     await page.getByRole('link', { name: 'Settings' }).click();

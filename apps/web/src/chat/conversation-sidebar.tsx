@@ -2,6 +2,7 @@ import type { ConversationBody } from '@charter/contracts';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { PencilIcon, TrashIcon } from '../components/icons.js';
 
 export function ConversationSidebar(props: {
   conversations: ConversationBody[];
@@ -38,8 +39,8 @@ export function ConversationSidebar(props: {
               <>
                 <Link to={`/c/${conversation.id}`} aria-current={conversation.id === props.activeId ? 'page' : undefined}>{conversation.title || t('conversations.untitled')}</Link>
                 <span className="conversation-actions">
-                  <button type="button" className="icon-button" aria-label={t('conversations.renameNamed', { title: conversation.title })} onClick={() => { setEditingId(conversation.id); setDraftTitle(conversation.title); }}>✎</button>
-                  <button type="button" className="icon-button" aria-label={t('conversations.deleteNamed', { title: conversation.title })} onClick={() => { if (window.confirm(t('conversations.confirmDelete'))) void props.onDelete(conversation.id); }}>🗑</button>
+                  <button type="button" className="icon-button" aria-label={t('conversations.renameNamed', { title: conversation.title })} onClick={() => { setEditingId(conversation.id); setDraftTitle(conversation.title); }}><PencilIcon /></button>
+                  <button type="button" className="icon-button" aria-label={t('conversations.deleteNamed', { title: conversation.title })} onClick={() => { if (window.confirm(t('conversations.confirmDelete'))) void props.onDelete(conversation.id); }}><TrashIcon /></button>
                 </span>
               </>
             )}

@@ -2,6 +2,7 @@ import type { ConversationMessageBody } from '@charter/contracts';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AiLabel } from '../components/ai-label.js';
+import { ThumbDownIcon, ThumbUpIcon } from '../components/icons.js';
 import { MarkdownMessage } from '../components/markdown-message.js';
 
 export interface MessageViewProps {
@@ -76,8 +77,8 @@ export function MessageView({ message, siblings, isBusy, onSelectSibling, onEdit
           {message.role === 'assistant' && onRegenerate ? <button type="button" className="secondary small" disabled={isBusy} onClick={onRegenerate}>{t('chat.regenerate')}</button> : null}
           {message.role === 'assistant' && onFeedback ? (
             <>
-              <button type="button" className="icon-button" aria-pressed={feedback === 'up'} aria-label={t('feedback.good')} onClick={() => void sendFeedback('up', null)}>👍</button>
-              <button type="button" className="icon-button" aria-pressed={feedback === 'down'} aria-label={t('feedback.bad')} onClick={() => { setFeedback('down'); setIsCommenting(true); }}>👎</button>
+              <button type="button" className="icon-button" aria-pressed={feedback === 'up'} aria-label={t('feedback.good')} onClick={() => void sendFeedback('up', null)}><ThumbUpIcon /></button>
+              <button type="button" className="icon-button" aria-pressed={feedback === 'down'} aria-label={t('feedback.bad')} onClick={() => { setFeedback('down'); setIsCommenting(true); }}><ThumbDownIcon /></button>
             </>
           ) : null}
         </div>
