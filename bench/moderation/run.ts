@@ -16,6 +16,7 @@ import {
 } from '@charter/core';
 import {
   averagePrecision,
+  benignHardNegatives,
   binaryMetrics,
   builtModelPath,
   defaultDatasetDirectory,
@@ -103,16 +104,28 @@ for (const source of sources) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Sensitive-but-benign prompts
+// Sensitive-but-benign prompts: the held-out hand-written hard negatives (both batches; the first batch
+// alone is the set measured before the second was written), and held-out GPTeacher instructions that
+// contain a sensitive word — written by others, selected by a word list fixed before measuring.
+type Scored = (typeof scored)[number];
+const reportFalsePositives = (title: string, part: readonly Scored[], isListed: boolean): void => {
+  const flagged = part.filter(({ example, byCategory }) => isFlaggedHarmful(byCategory, example.direction));
+  console.log(`${title}: ${flagged.length}/${part.length} = ${format(flagged.length / Math.max(1, part.length))}`);
+  if (!isListed) return;
+  for (const { example, byCategory } of flagged) {
+    const hits = harmCategories.filter((category) => isCounted(category, example.direction) && (byCategory.get(category) ?? 0) >= threshold(category));
+    console.log(`  flagged: ${JSON.stringify(example.text)} → ${hits.join(', ')}`);
+  }
+};
+const firstBatch = new Set(benignHardNegatives);
 const sensitiveHeldOut = scored.filter(({ example }) => example.isSensitiveBenign);
-const sensitiveFlagged = sensitiveHeldOut.filter(({ example, byCategory }) => isFlaggedHarmful(byCategory, example.direction));
-console.log(
-  `\nsensitive-but-benign FPR (held-out hand-written hard negatives): ${sensitiveFlagged.length}/${sensitiveHeldOut.length} = ${format(sensitiveFlagged.length / Math.max(1, sensitiveHeldOut.length))}`,
-);
-for (const { example, byCategory } of sensitiveFlagged) {
-  const hits = harmCategories.filter((category) => (byCategory.get(category) ?? 0) >= threshold(category));
-  console.log(`  flagged: ${JSON.stringify(example.text)} → ${hits.join(', ')}`);
-}
+console.log('');
+reportFalsePositives('sensitive-but-benign FPR (held-out hand-written hard negatives, both batches)', sensitiveHeldOut, true);
+reportFalsePositives('  first batch only (the set measured before the second batch was written)', sensitiveHeldOut.filter(({ example }) => firstBatch.has(example.text)), false);
+const sensitiveWords =
+  /\b(kill|murder|attack|bomb|weapon|guns?|shoot|knife|blood|die|dead|death|poison|drugs?|hack|exploit|steal|theft|fraud|scam|crime|criminal|illegal|sex|sexual|nude|hate|racis|terror|suicide|abuse|violen|war|fight|explosi|virus|malware|password|spy|police|prison|alcohol|cancer|disease|weed|destroy|execute|inject)/i;
+const sensitiveInstructions = scored.filter(({ example }) => example.source.startsWith('gpteacher_') && example.source !== 'gpteacher_responses' && sensitiveWords.test(example.text));
+reportFalsePositives('  held-out GPTeacher instructions with a sensitive word', sensitiveInstructions, false);
 const allSensitive = datasets.examples.filter((example) => example.isSensitiveBenign);
 const allSensitiveFlagged = allSensitive.filter((example) => moderator.moderate({ text: example.text, direction: 'input' }).flaggedCategories.some((category) => category !== 'regulated_advice'));
 console.log(`  (all ${allSensitive.length} hand-written, including those trained on: ${allSensitiveFlagged.length} flagged = ${format(allSensitiveFlagged.length / allSensitive.length)})`);

@@ -1,4 +1,7 @@
 export * from './benign-hard-negatives.js';
+export * from './benign-short-texts.js';
+export * from './benign-system-prompts.js';
+export * from './varied-benign-hard-negatives.js';
 export * from './classification-metrics.js';
 export * from './dataset-licences.js';
 export * from './labelled-example.js';

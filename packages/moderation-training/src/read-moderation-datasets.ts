@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ModerationCategory } from '@charter/core';
 import { benignHardNegatives } from './benign-hard-negatives.js';
+import { benignShortTexts } from './benign-short-texts.js';
+import { benignSystemPrompts } from './benign-system-prompts.js';
 import { isDatasetAllowed } from './dataset-licences.js';
 import { generateRequests } from './generated-requests.js';
 import { gptfuzzQuestionCategory } from './gptfuzz-question-categories.js';
@@ -10,6 +12,7 @@ import type { LabelledExample } from './labelled-example.js';
 import { parseCsv } from './parse-csv.js';
 import { stableHash } from './split-examples.js';
 import { benignRequestTasks, requestTemplates, syntheticHarmfulStatements, syntheticHarmfulTasks } from './synthetic-harmful-requests.js';
+import { variedBenignHardNegatives } from './varied-benign-hard-negatives.js';
 
 /** Options for reading the moderation datasets. */
 export interface ReadDatasetsOptions {
@@ -273,8 +276,18 @@ export function readModerationDatasets(directory: string, options: ReadDatasetsO
     });
   }
 
+  // Short replies and one-line instructions: the counterweight to the profanity lexicon's short positives.
+  for (const text of benignShortTexts) {
+    add({ text, source: 'hand_written_short_texts', positives: [], isBenign: true, isExclusive: true, weight: 2 });
+  }
+
+  // System prompts of ordinary applications: hard negatives for the prompt-injection head.
+  for (const text of benignSystemPrompts) {
+    add({ text, source: 'hand_written_system_prompts', positives: [], isBenign: true, isExclusive: true, weight: 3 });
+  }
+
   // Hand-written sensitive-but-benign prompts weigh more: each stands for a whole family of phrasings.
-  for (const text of benignHardNegatives) {
+  for (const text of [...benignHardNegatives, ...variedBenignHardNegatives]) {
     examples.push({ text, splitKey: text, source: 'hand_written_hard_negatives', positives: [], isBenign: true, isExclusive: true, weight: 3, direction: 'input', isSensitiveBenign: true });
   }
 

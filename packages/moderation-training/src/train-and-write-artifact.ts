@@ -5,6 +5,12 @@ import { encodeModelArtifact, type ModelArtifactHeader } from './model-artifact.
 import { readModerationDatasets } from './read-moderation-datasets.js';
 import { defaultTrainingOptions, trainModerationModel, type TrainingOptions, type TrainingResult } from './train-moderation-model.js';
 
+/**
+ * Version of the training recipe (data, labels, options). Raise it whenever a change would give other
+ * weights, so that `ensureClassifierModel` retrains artefacts built before the change.
+ */
+export const trainingRecipeVersion = 2;
+
 /** Inputs of one training run. */
 export interface TrainAndWriteOptions {
   datasetDirectory: string;
@@ -27,12 +33,16 @@ export function trainAndWriteArtifact(options: TrainAndWriteOptions): { header: 
   // Only deterministic facts go into the header (no dates, no paths), so retraining gives the same bytes.
   const metadata: Record<string, unknown> = {
     training: {
+      recipeVersion: trainingRecipeVersion,
       epochs: training.epochs,
       learningRate: training.learningRate,
       l2: training.l2,
       seed: training.seed,
       maxPositiveUpweight: training.maxPositiveUpweight,
       positiveShare: training.positiveShare,
+      hardNegativeQuantile: training.hardNegativeQuantile,
+      hardNegativeMarginLogit: training.hardNegativeMarginLogit,
+      hardNegativeSources: training.hardNegativeSources,
       sampleEvery: options.sampleEvery ?? 1,
       split: 'FNV-1a+fmix32 of the split key: 70% train, 15% validation, 15% held out',
     },

@@ -10,7 +10,7 @@ import {
 import { bestF1Threshold, type BinaryMetrics, binaryMetrics, averagePrecision } from './classification-metrics.js';
 import { labelOf, type LabelledExample } from './labelled-example.js';
 import { quantizeModel, dequantizeModel, type QuantizedModel } from './quantize-model.js';
-import { splitExamples } from './split-examples.js';
+import { splitExamples, type DataSplit } from './split-examples.js';
 
 /** The heads the classifier is trained for: the categories with usable labelled data. */
 export const trainedCategories: readonly ModerationCategory[] = [
@@ -46,6 +46,15 @@ export interface TrainingOptions {
    * instructions) and would set thresholds that flag "how do I kill a Python process".
    */
   hardNegativeQuantile: number;
+  /**
+   * Added to that floor, in logits. The highest of n validation hard negatives understates how high an
+   * unseen one may score; a margin leaves room for it. 0 by default: compared on a validation half
+   * (`compare-training-options.ts`), margins of 0.5–1 cost recall without removing the remaining false
+   * positives, which score far above any threshold.
+   */
+  hardNegativeMarginLogit: number;
+  /** Sources whose validation examples count as hard negatives besides the sensitive-but-benign prompts. */
+  hardNegativeSources: readonly string[];
 }
 
 export const defaultTrainingOptions: Readonly<TrainingOptions> = Object.freeze({
@@ -58,6 +67,8 @@ export const defaultTrainingOptions: Readonly<TrainingOptions> = Object.freeze({
   maxPositiveUpweight: 12,
   positiveShare: 0.35,
   hardNegativeQuantile: 1,
+  hardNegativeMarginLogit: 0,
+  hardNegativeSources: ['hand_written_benign_requests', 'hand_written_system_prompts'],
 });
 
 /** Counts and validation results per head, written into the artefact header. */
@@ -89,10 +100,17 @@ export interface PreparedTrainingData {
   validationMatrix: SparseMatrix;
 }
 
-/** Splits the examples and computes the features of the train and validation parts. */
-export function prepareTrainingData(examples: readonly LabelledExample[], features: FeatureConfig): PreparedTrainingData {
+/**
+ * Splits the examples and computes the features of the train and validation parts. `split` defaults to the
+ * deterministic hash split; option comparisons pass one that keeps part of the validation split aside.
+ */
+export function prepareTrainingData(
+  examples: readonly LabelledExample[],
+  features: FeatureConfig,
+  split: (examples: readonly LabelledExample[]) => Record<DataSplit, LabelledExample[]> = splitExamples,
+): PreparedTrainingData {
   const hasher = new FeatureHasher(features);
-  const splits = splitExamples(examples);
+  const splits = split(examples);
   return {
     features,
     train: splits.train,
@@ -103,9 +121,9 @@ export function prepareTrainingData(examples: readonly LabelledExample[], featur
   };
 }
 
-/** True for the hand-written benign prompts that thresholds must not flag (see `hardNegativeQuantile`). */
-export function isHardNegative(example: LabelledExample): boolean {
-  return example.isSensitiveBenign || example.source === 'hand_written_benign_requests';
+/** True for the hand-written benign texts that thresholds must not flag (see `hardNegativeQuantile`). */
+export function isHardNegative(example: LabelledExample, sources: readonly string[] = defaultTrainingOptions.hardNegativeSources): boolean {
+  return example.isSensitiveBenign || sources.includes(example.source);
 }
 
 interface SparseMatrix {
@@ -209,11 +227,11 @@ export function trainModerationModel(
       const logit = logitOf(validationMatrix, index, head.weights, head.bias);
       scores.push(logit);
       actual.push(headLabels[index] === 1);
-      if (isHardNegative(validation[index] as LabelledExample)) hardNegativeScores.push(logit);
+      if (isHardNegative(validation[index] as LabelledExample, options.hardNegativeSources)) hardNegativeScores.push(logit);
     }
     const tuned = bestF1Threshold(scores, actual);
     const f1Threshold = Number.isFinite(tuned.threshold) ? tuned.threshold : 0;
-    const hardNegativeFloor = quantile(hardNegativeScores, options.hardNegativeQuantile);
+    const hardNegativeFloor = quantile(hardNegativeScores, options.hardNegativeQuantile) + options.hardNegativeMarginLogit;
     const threshold = Math.max(f1Threshold, hardNegativeFloor);
     const quantizedHead = untuned.heads[headIndex];
     if (quantizedHead !== undefined) quantizedHead.bias = roundFloat32(quantizedHead.bias - threshold);

@@ -19,6 +19,8 @@ export interface FakeUpstreamOptions {
   fixture?: FakeChatFixture;
   /** Stream this text instead of the fixture's, four code points per chunk (one fake token each). */
   text?: string;
+  /** With the `chat-tool-call` fixture: stream these arguments instead of the recorded ones, one string per call, four code points per chunk. */
+  toolCallArguments?: string[];
   /** Answer this many generation requests (chat, completions, embeddings) with `status`, then succeed. */
   failTimes?: number;
   /** Status of the failing answers. Default 503. */
@@ -423,6 +425,10 @@ function buildChunks(kind: GenerationKind, body: Record<string, unknown>, option
     });
     isModified = true;
   }
+  if (options.toolCallArguments !== undefined && hasToolCalls) {
+    content = replaceToolCallArguments(content, options.toolCallArguments);
+    isModified = true;
+  }
   const maxTokens = body['max_tokens'];
   if (typeof maxTokens === 'number' && !hasToolCalls && content.length > maxTokens) {
     content = content.slice(0, maxTokens);
@@ -506,6 +512,22 @@ function loadFixture(name: string): FixtureChunk[] {
   }
   fixtureCache.set(name, chunks);
   return chunks;
+}
+
+/** Keeps each recorded call's first chunk (id and name) and streams the given arguments after it. */
+function replaceToolCallArguments(content: FixtureChunk[], argumentsPerCall: readonly string[]): FixtureChunk[] {
+  const replaced: FixtureChunk[] = [];
+  for (const chunk of content) {
+    const call = chunk.choices[0]?.delta?.tool_calls?.[0];
+    if (call === undefined || call.id === undefined) continue;
+    replaced.push(chunk);
+    for (const piece of splitIntoPieces(argumentsPerCall[call.index] ?? '')) {
+      const argumentChunk = structuredClone(chunk);
+      argumentChunk.choices = [{ index: 0, delta: { tool_calls: [{ index: call.index, function: { arguments: piece } }] }, logprobs: null, finish_reason: null }];
+      replaced.push(argumentChunk);
+    }
+  }
+  return replaced;
 }
 
 function splitIntoPieces(text: string): string[] {

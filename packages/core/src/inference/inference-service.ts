@@ -5,6 +5,7 @@ import type {
   GenerationEvent,
   InferenceEngine,
   TextCompletionRequest,
+  ToolCallDelta,
 } from '@charter/engine-spec';
 import { EngineFailure } from '@charter/engine-spec';
 import { type ApiEndpoint, canCallEndpoint, canUseModel, type Principal } from '../accounts/principal.js';
@@ -18,6 +19,7 @@ import type { Admission, AdmissionControl } from '../limits/admission-control.js
 import type { RateLimitHeaderValues } from '../limits/rate-limit-headers.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
 import type { OutputGuard } from '../moderation/output-guard.js';
+import type { ToolCallGuard } from '../moderation/tool-call-guard.js';
 import { RequestCancelledError, toCharterError } from './inference-errors.js';
 import type { ModelRoute, RouteTarget } from './model-route.js';
 import { orderTargets, type RandomSource } from './model-router.js';
@@ -234,8 +236,8 @@ export class InferenceService {
         meter.admission = await this.#admission.admit(context.principal, plan, tokenCost);
       }
       const { first, iterator } = await this.#firstEventWithFallback(targets, context, meter, (target) => calls.stream(target, maxTokens));
-      const guard = this.#moderation?.createOutputGuard(context);
-      return { model, notices: calls.notices, rateLimitHeaders: meter.admission?.headers ?? {}, [Symbol.asyncIterator]: () => this.#meteredEvents(first, iterator, meter, context, guard) };
+      const guards = this.#moderation ? { text: this.#moderation.createOutputGuard(context), toolCalls: this.#moderation.createToolCallGuard(context) } : undefined;
+      return { model, notices: calls.notices, rateLimitHeaders: meter.admission?.headers ?? {}, [Symbol.asyncIterator]: () => this.#meteredEvents(first, iterator, meter, context, guards) };
     } catch (error) {
       const charterError = toCharterError(error, model, context.signal);
       this.#finishMeter(meter, context, charterError);
@@ -284,7 +286,7 @@ export class InferenceService {
     iterator: AsyncIterator<GenerationEvent>,
     meter: Meter,
     context: RequestContext,
-    guard: OutputGuard | undefined,
+    guards: OutputGuards | undefined,
   ): AsyncGenerator<GenerationEvent> {
     // Until the stream ends one way or the other, leaving it counts as a cancellation (built lazily: an
     // Error captures a stack trace, too costly to make on every request).
@@ -295,13 +297,14 @@ export class InferenceService {
         const event = result.value;
         if (event.type === 'delta') {
           meter.deltaCount++;
-          const released = guard && event.text ? await guard.push(event.text) : undefined;
-          if (released?.isBlocked) {
+          const released = guards && event.text ? await guards.text.push(event.text) : undefined;
+          const releasedCalls = guards && event.toolCalls ? await guards.toolCalls.push(event.toolCalls) : undefined;
+          if (released?.isBlocked || releasedCalls?.isBlocked) {
             yield this.#contentFilterFinish(meter);
             failure = undefined;
             return;
           }
-          const outgoing = released ? (released.release ? { ...event, text: released.release } : event.toolCalls ? { ...event, text: undefined } : undefined) : event;
+          const outgoing = guards ? guardedDelta(released?.release, releasedCalls?.release) : event;
           if (outgoing) {
             meter.firstTokenAtMs ??= performance.now();
             yield outgoing;
@@ -309,13 +312,18 @@ export class InferenceService {
         } else {
           meter.promptTokens = event.usage.promptTokens;
           meter.completionTokens = event.usage.completionTokens;
-          const rest = guard ? await guard.finish() : undefined;
-          if (rest?.isBlocked) {
+          const rest = guards ? await guards.text.finish() : undefined;
+          const restCalls = guards ? await guards.toolCalls.finish() : undefined;
+          if (rest?.isBlocked || restCalls?.isBlocked) {
             yield { type: 'finish', finishReason: 'content_filter', usage: event.usage };
           } else {
             if (rest?.release) {
               meter.firstTokenAtMs ??= performance.now();
               yield { type: 'delta', text: rest.release };
+            }
+            if (restCalls && restCalls.release.length > 0) {
+              meter.firstTokenAtMs ??= performance.now();
+              yield { type: 'delta', toolCalls: restCalls.release };
             }
             yield event;
           }
@@ -327,7 +335,7 @@ export class InferenceService {
       failure = toCharterError(error, meter.model, context.signal);
       throw failure;
     } finally {
-      if (failure || guard?.isBlocked) {
+      if (failure || guards?.text.isBlocked || guards?.toolCalls.isBlocked) {
         meter.completionTokens = Math.max(meter.completionTokens, meter.deltaCount);
         void iterator.return?.();
       }
@@ -412,6 +420,18 @@ interface Meter {
   startedAtMs: number;
   firstTokenAtMs: number | undefined;
   admission: Admission | undefined;
+}
+
+/** The output moderation of one generation: its text and its function-call arguments. */
+interface OutputGuards {
+  text: OutputGuard;
+  toolCalls: ToolCallGuard;
+}
+
+/** The delta to send for what the guards released now; undefined when they hold everything back. */
+function guardedDelta(text: string | undefined, toolCalls: ToolCallDelta[] | undefined): GenerationEvent | undefined {
+  if (!text && (toolCalls === undefined || toolCalls.length === 0)) return undefined;
+  return { type: 'delta', ...(text ? { text } : {}), ...(toolCalls !== undefined && toolCalls.length > 0 ? { toolCalls } : {}) };
 }
 
 /** A prompt's tokens guessed from its length (about four characters a token) when no tokenizer is at hand. */

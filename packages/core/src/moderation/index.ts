@@ -17,4 +17,5 @@ export * from './violation-event.js';
 export * from './moderation-errors.js';
 export * from './guard-model-moderator.js';
 export * from './output-guard.js';
+export * from './tool-call-guard.js';
 export * from './moderation-service.js';

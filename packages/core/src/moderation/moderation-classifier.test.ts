@@ -32,7 +32,16 @@ describe('ModerationClassifier', () => {
     }
     expect(classifier.score('how to make a bomb').violence_extremism).toBeGreaterThan(0.5);
     expect(classifier.score('how to bake bread').violence_extremism).toBeLessThan(0.5);
-    expect(classifier.score('').violence_extremism).toBeCloseTo(1 / (1 + Math.exp(2)), 12);
+  });
+
+  it('AUP-2 scores nothing for a text without features, whatever the bias (an answer that is only a tool call)', () => {
+    const positiveBias = bombModel();
+    const head = positiveBias.heads[0];
+    if (head === undefined) throw new Error('no head');
+    head.bias = 3;
+    const classifier = new ModerationClassifier(positiveBias);
+    for (const text of ['', '   ', '?!', '{}']) expect(classifier.score(text).violence_extremism).toBe(0);
+    expect(classifier.score('bake bread').violence_extremism).toBeGreaterThan(0.5);
   });
 
   it('AUP-1 scores long texts by their worst chunk', () => {

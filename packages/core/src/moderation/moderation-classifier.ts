@@ -131,8 +131,11 @@ export class ModerationClassifier {
         }
       }
     }
+    // No features, no evidence: the biases alone would score an empty or punctuation-only text (an answer
+    // that is only a tool call) as harmful for heads whose bias is positive.
+    if (featureCount === 0) return;
     // Same scaling as training: every feature occurrence has value 1 / sqrt(number of occurrences).
-    const scale = featureCount > 0 ? 1 / Math.sqrt(featureCount) : 0;
+    const scale = 1 / Math.sqrt(featureCount);
     for (let headIndex = 0; headIndex < headCount; headIndex += 1) {
       const logit = (this.biases[headIndex] as number) + (sums[headIndex] as number) * scale;
       const probability = 1 / (1 + Math.exp(-logit));

@@ -11,6 +11,7 @@ import { ContentPolicyViolationError } from './moderation-errors.js';
 import { strongerModerationAction, type ModerationAction, type ModerationDirection, type ModerationPolicy } from './moderation-policy.js';
 import type { ModerationSource } from './moderation-rule.js';
 import { OutputGuard } from './output-guard.js';
+import { readableJsonArguments, ToolCallGuard } from './tool-call-guard.js';
 import type { ViolationEvent, ViolationRepository } from './violation-event.js';
 
 /** Who a moderation check is for. */
@@ -101,12 +102,15 @@ export class ModerationService {
    * streamed is released only at the end anyway, so it is scored once, whole, instead of as it grows.
    */
   createOutputGuard(context: ModerationContext & { isStreamed?: boolean }): OutputGuard {
-    return new OutputGuard({
-      moderate: (text) => this.#options.moderator.moderate({ text, direction: 'output', source: 'assistant' }),
-      record: (result, text) => this.#record(this.#violations(result, text, 'output', 'assistant', context, 'output')),
-      checkIntervalChars: context.isStreamed === false ? Number.POSITIVE_INFINITY : (this.#options.outputCheckIntervalChars ?? 48),
-      holdBackChars: this.#options.outputHoldBackChars ?? 24,
-    });
+    return this.#outputGuard(context, (text) => text, 'output');
+  }
+
+  /**
+   * A guard for the function-call arguments of one output (AUP-2): each call is moderated like output text,
+   * with the same check interval and hold-back, and recorded as output of the assistant.
+   */
+  createToolCallGuard(context: ModerationContext & { isStreamed?: boolean }): ToolCallGuard {
+    return new ToolCallGuard(() => this.#outputGuard(context, readableJsonArguments, 'tool_calls'));
   }
 
   /** Scores for `POST /v1/moderations` (AUP-3): every category, no actions, nothing recorded. */
@@ -119,6 +123,15 @@ export class ModerationService {
       result.set(category, { score, isFlagged: policy.isEnabled && score >= policy.threshold });
     }
     return result;
+  }
+
+  #outputGuard(context: ModerationContext & { isStreamed?: boolean }, readable: (text: string) => string, where: string): OutputGuard {
+    return new OutputGuard({
+      moderate: (text) => this.#options.moderator.moderate({ text: readable(text), direction: 'output', source: 'assistant' }),
+      record: (result, text) => this.#record(this.#violations(result, text, 'output', 'assistant', context, where)),
+      checkIntervalChars: context.isStreamed === false ? Number.POSITIVE_INFINITY : (this.#options.outputCheckIntervalChars ?? 48),
+      holdBackChars: this.#options.outputHoldBackChars ?? 24,
+    });
   }
 
   async #moderateInput(text: string, source: ModerationSource, context: ModerationContext): Promise<ModerationResult> {
