@@ -39,6 +39,13 @@ describe('web app settings: organisations and usage in Chromium', () => {
 
   async function openAs(name: string, email: string): Promise<Person> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', acceptDownloads: true });
+    // Recorded from the page itself as well as from the console: any style or script the CSP blocks (a chart
+    // library injecting <style> text would show up here).
+    await context.addInitScript(() => {
+      const record = globalThis as unknown as { cspViolations?: string[]; document: { addEventListener: (type: string, listener: (event: { violatedDirective: string; blockedURI: string }) => void) => void } };
+      record.cspViolations = [];
+      record.document.addEventListener('securitypolicyviolation', (event) => record.cspViolations!.push(`${event.violatedDirective} ${event.blockedURI}`));
+    });
     const page = await context.newPage();
     const person: Person = { name, email, context, page, problems: [] };
     page.on('pageerror', (error) => person.problems.push(`page error: ${error.message}`));
@@ -186,6 +193,8 @@ describe('web app settings: organisations and usage in Chromium', () => {
     expect(await page.locator('.usage-chart .recharts-bar-rectangle').count()).toBeGreaterThan(0);
     await page.getByRole('img', { name: /Tokens per day from .* prompt tokens and .* completion tokens in total/ }).waitFor();
     await expectAccessible(page, 'settings-09-usage');
+    expect(await page.evaluate('globalThis.cspViolations')).toEqual([]);
+    expect(await page.evaluate(`document.querySelectorAll('style').length`)).toBe(0);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     const csv = (await readFile((await download.path())!, 'utf8')).trim().split('\n');
     expect(csv[0]).toMatch(/^id,request_id,created_at,api_key_id/);
