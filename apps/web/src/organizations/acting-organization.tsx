@@ -38,9 +38,9 @@ function storeOrganization(organizationId: string | null): void {
 
 /**
  * Which organisation the app acts for (ACC-7): the SDK sends it as `OpenAI-Organization` on every request, so the
- * keys and usage pages (and chat) show and count the organisation's. A remembered choice is checked against my
- * organisations before the pages below render, so a stale one (removed, deleted, another person) never reaches
- * the server.
+ * keys and usage pages (and chat) show and count the organisation's. The choice is kept in this browser until
+ * sign-out; at start it is checked against my organisations before the pages below render, so a stale one
+ * (removed from it, or it was deleted) never reaches the server.
  */
 export function ActingOrganizationProvider({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
@@ -69,7 +69,11 @@ export function ActingOrganizationProvider({ children }: { children: ReactNode }
   useEffect(() => {
     if (userId === null) {
       setOrganizations([]);
-      if (state.status === 'signed_out') setIsChecked(true);
+      // Signing out ends acting for an organisation: the next person to sign in here starts on their own account.
+      if (state.status === 'signed_out') {
+        select(null);
+        setIsChecked(true);
+      }
       return;
     }
     void reload().catch(() => {
