@@ -2,6 +2,8 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-route
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Layout } from './components/layout.js';
+import { ActingOrganizationProvider } from './organizations/acting-organization.js';
+import { AcceptInvitationPage } from './pages/accept-invitation-page.js';
 import { ChatPage } from './pages/chat-page.js';
 import { ForgotPasswordPage } from './pages/forgot-password-page.js';
 import { RegisterPage } from './pages/register-page.js';
@@ -26,6 +28,7 @@ function RequireSession({ children }: { children: ReactNode }) {
 export function App() {
   return (
     <SessionProvider>
+      <ActingOrganizationProvider>
       <BrowserRouter>
         <Layout>
           <Routes>
@@ -35,6 +38,7 @@ export function App() {
             <Route path="/forgot-password" element={<ForgotPasswordPage />} />
             <Route path="/reset-password" element={<ResetPasswordPage />} />
             <Route path="/report-compromise" element={<ReportCompromisePage />} />
+            <Route path="/invitations" element={<AcceptInvitationPage />} />
             <Route path="/settings/*" element={<RequireSession><SettingsPage /></RequireSession>} />
             <Route path="/share/:token" element={<SharedConversationPage />} />
             <Route path="/c/:conversationId" element={<RequireSession><ChatPage /></RequireSession>} />
@@ -43,6 +47,7 @@ export function App() {
           </Routes>
         </Layout>
       </BrowserRouter>
+      </ActingOrganizationProvider>
     </SessionProvider>
   );
 }

@@ -27,6 +27,8 @@ export interface ShareBody {
 }
 import { CharterApiError } from './charter-api-error.js';
 import { streamChatCompletion, type ChatStreamRequest, type ChatStreamEvent } from './chat-stream.js';
+import { createOrganizationsApi } from './organizations-api.js';
+import { createUsageApi } from './usage-api.js';
 
 export interface CharterClientOptions {
   /** Server origin, e.g. `http://127.0.0.1:8080`; empty for the page's own origin (the web app). */
@@ -35,6 +37,8 @@ export interface CharterClientOptions {
   apiKey?: string;
   /** Fetch implementation; defaults to the global one. */
   fetch?: typeof fetch;
+  /** Organisation (`org_…`) a session acts for: sent as `OpenAI-Organization` on every request; null for personal. */
+  organization?: string | null;
 }
 
 /** A session listed in account settings. */
@@ -60,11 +64,22 @@ export class CharterClient {
   readonly #apiKey: string | undefined;
   readonly #fetch: typeof fetch;
   #csrfToken: string | null = null;
+  #organization: string | null = null;
 
   constructor(options: CharterClientOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#apiKey = options.apiKey;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#organization = options.organization ?? null;
+  }
+
+  /** The organisation requests act for (the server checks membership and role on each), or null for personal. */
+  get organization(): string | null {
+    return this.#organization;
+  }
+
+  set organization(organizationId: string | null) {
+    this.#organization = organizationId;
   }
 
   /** The CSRF token of the current session (set from sign-in and session answers). */
@@ -147,9 +162,16 @@ export class CharterClient {
     const response = await this.#fetch(`${this.#baseUrl}${path}`, { method: 'POST', headers: this.#headers(true), body: JSON.stringify(body), credentials: 'same-origin', signal });
     yield* readConversationStream(response);
   }
+  readonly organizations = createOrganizationsApi((method, path, body) => this.#request(method, path, body));
+
+  readonly usage = createUsageApi((method, path, body) => this.#request(method, path, body), {
+    urlOf: (path) => `${this.#baseUrl}${path}`,
+    download: (path) => this.#download(path),
+  });
 
   #headers(hasBody: boolean): Record<string, string> {
     const headers: Record<string, string> = hasBody ? { 'content-type': 'application/json' } : {};
+    if (this.#organization) headers['openai-organization'] = this.#organization;
     if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
     else if (this.#csrfToken) headers['x-csrf-token'] = this.#csrfToken;
     return headers;
@@ -159,6 +181,13 @@ export class CharterClient {
     const result = await pending;
     if (result && typeof result === 'object' && 'csrf_token' in result && typeof result.csrf_token === 'string') this.#csrfToken = result.csrf_token;
     return result;
+  }
+
+  // A file answer (CSV), fetched with the same headers as JSON calls, so it covers the acting organisation.
+  async #download(path: string): Promise<Blob> {
+    const response = await this.#fetch(`${this.#baseUrl}${path}`, { method: 'GET', headers: this.#headers(false), credentials: 'same-origin' });
+    if (!response.ok) throw new CharterApiError(response.status, (await response.json()) as ErrorResponseBody);
+    return response.blob();
   }
 
   async #request<T>(method: string, path: string, body?: unknown): Promise<T> {

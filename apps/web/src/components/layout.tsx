@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useSession } from '../session-context.js';
 import { LanguageSwitcher } from './language-switcher.js';
+import { OrganizationSwitcher } from '../organizations/organization-switcher.js';
 
 export function Layout({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
@@ -18,6 +19,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <>
               <Link to="/">{t('nav.chat')}</Link>
               <Link to="/settings/profile">{t('nav.settings')}</Link>
+              <OrganizationSwitcher />
               <button type="button" className="link-button" onClick={() => void signOut().then(() => navigate('/sign-in'))}>{t('nav.signOut')}</button>
             </>
           ) : (

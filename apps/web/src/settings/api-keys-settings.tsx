@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { charter } from '../client.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { FormField } from '../components/form-field.js';
+import { useActingOrganization } from '../organizations/acting-organization.js';
 
 export function ApiKeysSettings() {
   const { t, i18n } = useTranslation();
@@ -12,7 +13,10 @@ export function ApiKeysSettings() {
   const [newSecret, setNewSecret] = useState<string | null>(null);
   const [isCopied, setIsCopied] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const load = useCallback(() => charter.keys.list().then((list) => setKeys(list.data)).catch(setError), []);
+  // The list is the acting organisation's (or my personal keys): read it again when that changes.
+  const { acting } = useActingOrganization();
+  const organizationId = acting?.id ?? null;
+  const load = useCallback(() => charter.keys.list().then((list) => setKeys(list.data)).catch(setError), [organizationId]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -46,6 +50,7 @@ export function ApiKeysSettings() {
   return (
     <section aria-labelledby="keys-title">
       <h1 id="keys-title">{t('settings.apiKeys')}</h1>
+      {acting ? <p className="hint">{t('organizations.keysForOrganization', { name: acting.name })}</p> : null}
       <form onSubmit={(event) => void create(event)} className="inline-form">
         <FormField label={t('apiKeys.name')} value={name} onChange={(event) => setName(event.target.value)} required maxLength={100} />
         <button type="submit" disabled={!name.trim()}>{t('apiKeys.create')}</button>

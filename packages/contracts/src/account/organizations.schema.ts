@@ -83,3 +83,15 @@ export const organizationInvitationListSchema = z.object({ object: z.literal('li
 
 /** The token from the invitation link (`/invitations#token=…`). */
 export const acceptInvitationRequestSchema = z.object({ token: z.string().min(1).max(200) });
+
+export type OrganizationRole = z.infer<typeof organizationRoleSchema>;
+export type CreateOrganizationRequestBody = z.infer<typeof createOrganizationRequestSchema>;
+export type UpdateOrganizationRequestBody = z.infer<typeof updateOrganizationRequestSchema>;
+export type OrganizationListBody = z.infer<typeof organizationListSchema>;
+export type OrganizationDeletedBody = z.infer<typeof organizationDeletedSchema>;
+export type OrganizationMemberListBody = z.infer<typeof organizationMemberListSchema>;
+export type ChangeMemberRoleRequestBody = z.infer<typeof changeMemberRoleRequestSchema>;
+export type RemoveMemberRequestBody = z.infer<typeof removeMemberRequestSchema>;
+export type MemberRemovalBody = z.infer<typeof memberRemovalSchema>;
+export type CreateInvitationRequestBody = z.infer<typeof createInvitationRequestSchema>;
+export type OrganizationInvitationListBody = z.infer<typeof organizationInvitationListSchema>;

@@ -112,3 +112,8 @@ export const usageExportCsvColumns = [
   'time_to_first_token_ms',
 ] as const;
 export type UsageExportCsvColumn = (typeof usageExportCsvColumns)[number];
+
+/** What a client sends as the query of `GET /api/v1/usage` (before defaults and parsing). */
+export type UsageReportQueryInput = z.input<typeof usageReportQuerySchema>;
+/** What a client sends as the query of `GET /api/v1/usage/export.csv`. */
+export type UsageExportQueryInput = z.input<typeof usageExportQuerySchema>;

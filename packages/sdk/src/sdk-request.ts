@@ -1,0 +1,2 @@
+/** How the namespaces of `CharterClient` reach the server: method, path (with query), optional JSON body. */
+export type SdkRequest = <T>(method: string, path: string, body?: unknown) => Promise<T>;
