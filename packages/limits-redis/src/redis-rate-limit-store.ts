@@ -19,7 +19,29 @@ export interface RedisRateLimitStoreOptions {
    * skewed clocks still share one timeline. `caller`: the `nowMs` of each request (deterministic tests).
    */
   clock?: 'redis' | 'caller';
+  /**
+   * Longest a settlement waits to ride along with the next reservation of the same owner (default 5 ms).
+   * Settlements are applied by the next `reserve` script of their partition on this node, so a request costs
+   * one Redis command instead of two; when no reservation comes, they are sent on their own after this delay.
+   * `0` sends each one at once.
+   */
+  settleDelayMs?: number;
 }
+
+/** A settlement waiting to be sent, in the script's layout, with the promise its caller awaits. */
+interface QueuedSettlement {
+  /** Its settle-once marker, then its window keys. */
+  keys: string[];
+  /** Reservation id, window count, then 4 per window. */
+  args: string[];
+  /** The caller's clock when it was made (used only with `clock: 'caller'`). */
+  nowMs: number;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Settlements carried by one script at most: bounds the time Redis spends in one call. */
+const maxSettlementsPerCall = 64;
 
 /**
  * `RateLimitStore` on Redis, exact across any number of nodes: each reservation is one Lua script that reads
@@ -28,16 +50,25 @@ export interface RedisRateLimitStoreOptions {
  * Scripts run by EVALSHA, falling back to EVAL (which also caches them) after a restart or SCRIPT FLUSH.
  * Every key of a reservation carries the owner as its `{hash tag}`, so it also works on Redis Cluster.
  * Rate keys expire once drained and lease sets once their newest lease ends, so Redis holds only live state.
+ *
+ * Settlements are queued per partition and applied at the start of the node's next reservation script for that
+ * partition (one command, one round trip for both), in the order they were made: this node's next request
+ * always sees its earlier ones settled; other nodes may see a slot held up to `settleDelayMs` longer
+ * (stricter, never looser).
  */
 export class RedisRateLimitStore implements RateLimitStore {
   readonly #redis: Redis;
   readonly #keyPrefix: string;
   readonly #isCallerClock: boolean;
+  readonly #settleDelayMs: number;
+  readonly #queued = new Map<string, QueuedSettlement[]>();
+  #settleTimer: NodeJS.Timeout | undefined;
 
   constructor(options: RedisRateLimitStoreOptions) {
     this.#redis = options.redis;
     this.#keyPrefix = options.keyPrefix ?? 'charter:rl:';
     this.#isCallerClock = options.clock === 'caller';
+    this.#settleDelayMs = options.settleDelayMs ?? 5;
   }
 
   /** Load both scripts now (optional: the first call loads them otherwise). */
@@ -46,9 +77,23 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async reserve(request: RateLimitStoreReserveRequest): Promise<RateLimitStoreReserveResult> {
-    const keys = [this.#markerKey(request.partitionKey, request.reservationId), ...request.windows.map((window) => this.#windowKey(request.partitionKey, window))];
-    const args = [this.#clockArgument(request.nowMs), request.reservationId, String(request.leaseMs), ...request.windows.flatMap((window) => windowArguments(window, window.cost))];
-    const reply = toIntegers(await this.#run(reserveScript, keys, args), 4 + request.windows.length * 2);
+    const settlements = this.#takeQueued(request.partitionKey);
+    const keys = settlements.flatMap((settlement) => settlement.keys);
+    keys.push(this.#markerKey(request.partitionKey, request.reservationId));
+    for (const window of request.windows) keys.push(this.#windowKey(request.partitionKey, window));
+    const args = [this.#clockArgument(request.nowMs), String(settlements.length)];
+    for (const settlement of settlements) args.push(...settlement.args);
+    args.push(request.reservationId, String(request.leaseMs));
+    for (const window of request.windows) args.push(...windowArguments(window, window.cost));
+    let rawReply: unknown;
+    try {
+      rawReply = await this.#run(reserveScript, keys, args);
+    } catch (error) {
+      for (const settlement of settlements) settlement.reject(error);
+      throw error;
+    }
+    for (const settlement of settlements) settlement.resolve();
+    const reply = toIntegers(rawReply, 4 + request.windows.length * 2);
     const [admitted, nowMs, refusedIndex, retryAfterMs] = reply as [number, number, number, number];
     const windows: RateLimitStoreWindowState[] = request.windows.map((_, index) => ({
       remaining: reply[4 + index * 2]!,
@@ -58,14 +103,58 @@ export class RedisRateLimitStore implements RateLimitStore {
     return { isAdmitted: false, nowMs, windows, refusedIndex, retryAfterMs: retryAfterMs < 0 ? null : retryAfterMs };
   }
 
-  async settle(request: RateLimitStoreSettleRequest): Promise<void> {
-    const keys = [this.#markerKey(request.partitionKey, request.reservationId), ...request.windows.map((window) => this.#windowKey(request.partitionKey, window))];
-    const args = [this.#clockArgument(request.nowMs), request.reservationId, ...request.windows.flatMap((window) => windowArguments(window, window.returnUnits))];
-    await this.#run(settleScript, keys, args);
+  /** Queued; resolves once Redis applied it (with the next reservation of its partition, or after `settleDelayMs`). */
+  settle(request: RateLimitStoreSettleRequest): Promise<void> {
+    const keys = [this.#markerKey(request.partitionKey, request.reservationId)];
+    const args = [request.reservationId, String(request.windows.length)];
+    for (const window of request.windows) {
+      keys.push(this.#windowKey(request.partitionKey, window));
+      args.push(...windowArguments(window, window.returnUnits));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const queue = this.#queued.get(request.partitionKey);
+      const settlement = { keys, args, nowMs: request.nowMs, resolve, reject };
+      if (queue) queue.push(settlement);
+      else this.#queued.set(request.partitionKey, [settlement]);
+      if (this.#settleDelayMs === 0) void this.flushSettlements();
+      else this.#settleTimer ??= setTimeout(() => void this.flushSettlements(), this.#settleDelayMs);
+    });
+  }
+
+  /** Send every queued settlement now (shutdown calls this before closing the connection). Never rejects. */
+  async flushSettlements(): Promise<void> {
+    clearTimeout(this.#settleTimer);
+    this.#settleTimer = undefined;
+    const calls: Promise<void>[] = [];
+    for (const partitionKey of [...this.#queued.keys()]) {
+      for (let settlements = this.#takeQueued(partitionKey); settlements.length > 0; settlements = this.#takeQueued(partitionKey)) {
+        const keys = settlements.flatMap((settlement) => settlement.keys);
+        const nowMs = Math.max(...settlements.map((settlement) => settlement.nowMs));
+        const args = [this.#clockArgument(nowMs), String(settlements.length), ...settlements.flatMap((settlement) => settlement.args)];
+        calls.push(
+          this.#run(settleScript, keys, args).then(
+            () => settlements.forEach((settlement) => settlement.resolve()),
+            (error: unknown) => settlements.forEach((settlement) => settlement.reject(error)),
+          ),
+        );
+      }
+    }
+    await Promise.all(calls);
   }
 
   async ping(): Promise<void> {
     await this.#redis.ping();
+  }
+
+  /** Up to `maxSettlementsPerCall` of a partition's queued settlements, oldest first. */
+  #takeQueued(partitionKey: string): QueuedSettlement[] {
+    const queue = this.#queued.get(partitionKey);
+    if (!queue) return [];
+    if (queue.length <= maxSettlementsPerCall) {
+      this.#queued.delete(partitionKey);
+      return queue;
+    }
+    return queue.splice(0, maxSettlementsPerCall);
   }
 
   async #run(script: LuaScript, keys: string[], args: string[]): Promise<unknown> {
