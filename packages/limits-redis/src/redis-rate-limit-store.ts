@@ -79,8 +79,9 @@ export class RedisRateLimitStore implements RateLimitStore {
   async reserve(request: RateLimitStoreReserveRequest): Promise<RateLimitStoreReserveResult> {
     const settlements = this.#takeQueued(request.partitionKey);
     const keys = settlements.flatMap((settlement) => settlement.keys);
-    keys.push(this.#markerKey(request.partitionKey, request.reservationId));
-    for (const window of request.windows) keys.push(this.#windowKey(request.partitionKey, window));
+    const partition = this.#partitionPrefix(request.partitionKey);
+    keys.push(`${partition}reservation:${request.reservationId}`);
+    for (const window of request.windows) keys.push(partition + window.key);
     const args = [this.#clockArgument(request.nowMs), String(settlements.length)];
     for (const settlement of settlements) args.push(...settlement.args);
     args.push(request.reservationId, String(request.leaseMs));
@@ -105,10 +106,11 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   /** Queued; resolves once Redis applied it (with the next reservation of its partition, or after `settleDelayMs`). */
   settle(request: RateLimitStoreSettleRequest): Promise<void> {
-    const keys = [this.#markerKey(request.partitionKey, request.reservationId)];
+    const partition = this.#partitionPrefix(request.partitionKey);
+    const keys = [`${partition}reservation:${request.reservationId}`];
     const args = [request.reservationId, String(request.windows.length)];
     for (const window of request.windows) {
-      keys.push(this.#windowKey(request.partitionKey, window));
+      keys.push(partition + window.key);
       args.push(...windowArguments(window, window.returnUnits));
     }
     return new Promise<void>((resolve, reject) => {
@@ -170,12 +172,9 @@ export class RedisRateLimitStore implements RateLimitStore {
     return this.#isCallerClock ? String(nowMs) : '';
   }
 
-  #windowKey(partitionKey: string, window: RateLimitStoreWindow): string {
-    return `${this.#keyPrefix}{${hashTag(partitionKey)}}:${window.key}`;
-  }
-
-  #markerKey(partitionKey: string, reservationId: string): string {
-    return `${this.#keyPrefix}{${hashTag(partitionKey)}}:reservation:${reservationId}`;
+  /** `<prefix>{<owner>}:`, the start of every key of one partition (the braces make it one cluster slot). */
+  #partitionPrefix(partitionKey: string): string {
+    return `${this.#keyPrefix}{${hashTag(partitionKey)}}:`;
   }
 }
 
@@ -185,7 +184,7 @@ function windowArguments(window: RateLimitStoreWindow, units: number): string[] 
 
 // Braces would end the hash tag early and scatter one reservation's keys over several cluster slots.
 function hashTag(partitionKey: string): string {
-  return partitionKey.replace(/[{}]/g, '_');
+  return partitionKey.includes('{') || partitionKey.includes('}') ? partitionKey.replace(/[{}]/g, '_') : partitionKey;
 }
 
 function toIntegers(reply: unknown, expectedLength: number): number[] {

@@ -7,6 +7,8 @@ interface PendingWrite {
   reject(error: Error): void;
 }
 
+/** How long `close()` waits for the thread to finish what it was sent and end. */
+const closeTimeoutMs = 10_000;
 const entryUrl = new URL('./typescript-worker-entry.mjs', import.meta.url);
 const writerUrl = new URL('./sqlite-usage-writer.worker.ts', import.meta.url);
 
@@ -57,7 +59,10 @@ export class ThreadedSqliteUsageRepository implements UsageRepository {
     worker.ref();
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage({ type: 'close' } satisfies UsageWriterRequest);
+    // The thread ends by itself once its connection is closed; a thread that does not is ended after a while.
+    const timer = setTimeout(() => void worker.terminate(), closeTimeoutMs);
     await exited;
+    clearTimeout(timer);
   }
 
   #start(): Worker {
