@@ -198,9 +198,9 @@ describe('RedisRateLimitStore against the Redis at ' + redisUrl, () => {
     if (after.isAdmitted) await other.settle(after.reservation, 0);
   });
 
-  it('API-5 with no reservation to ride along, a settlement is sent on its own after the delay', async () => {
+  it('API-5 by default a settlement is sent on its own at the next turn of the event loop', async () => {
     fresh();
-    const store = new RedisRateLimitStore({ redis: client(), keyPrefix, settleDelayMs: 5 });
+    const store = new RedisRateLimitStore({ redis: client(), keyPrefix });
     const limiter = new RateLimiter({ store, clock: () => new Date() });
     const subjects = [owner('user:alone', { concurrentRequests: 1 })];
     const decision = await limiter.reserve({ subjects, tokenCost: 0 });

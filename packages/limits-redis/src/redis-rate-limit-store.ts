@@ -20,10 +20,10 @@ export interface RedisRateLimitStoreOptions {
    */
   clock?: 'redis' | 'caller';
   /**
-   * Longest a settlement waits to ride along with the next reservation of the same owner (default 5 ms).
-   * Settlements are applied by the next `reserve` script of their partition on this node, so a request costs
-   * one Redis command instead of two; when no reservation comes, they are sent on their own after this delay.
-   * `0` sends each one at once.
+   * When queued settlements are sent on their own: `0` (default) at the next turn of the event loop, after the
+   * responses of that turn were written, all settlements of the turn in one script per owner; more than 0, after
+   * that many milliseconds (fewer commands, but a node's next reservation then carries them and waits for them).
+   * A reservation always applies the settlements still queued for its owner first, in the same script.
    */
   settleDelayMs?: number;
 }
@@ -51,10 +51,10 @@ const maxSettlementsPerCall = 64;
  * Every key of a reservation carries the owner as its `{hash tag}`, so it also works on Redis Cluster.
  * Rate keys expire once drained and lease sets once their newest lease ends, so Redis holds only live state.
  *
- * Settlements are queued per partition and applied at the start of the node's next reservation script for that
- * partition (one command, one round trip for both), in the order they were made: this node's next request
- * always sees its earlier ones settled; other nodes may see a slot held up to `settleDelayMs` longer
- * (stricter, never looser).
+ * Settlements are queued per partition and sent at the next turn of the event loop, after the responses of that
+ * turn went out (one script per owner for all of them), so a response never waits on a settle write; a
+ * reservation made before they were sent applies them first in its own script. Either way they run in Redis in
+ * the order they were made, so this node's next request always sees its earlier ones settled.
  */
 export class RedisRateLimitStore implements RateLimitStore {
   readonly #redis: Redis;
@@ -62,13 +62,13 @@ export class RedisRateLimitStore implements RateLimitStore {
   readonly #isCallerClock: boolean;
   readonly #settleDelayMs: number;
   readonly #queued = new Map<string, QueuedSettlement[]>();
-  #settleTimer: NodeJS.Timeout | undefined;
+  #isFlushScheduled = false;
 
   constructor(options: RedisRateLimitStoreOptions) {
     this.#redis = options.redis;
     this.#keyPrefix = options.keyPrefix ?? 'charter:rl:';
     this.#isCallerClock = options.clock === 'caller';
-    this.#settleDelayMs = options.settleDelayMs ?? 5;
+    this.#settleDelayMs = options.settleDelayMs ?? 0;
   }
 
   /** Load both scripts now (optional: the first call loads them otherwise). */
@@ -118,15 +118,12 @@ export class RedisRateLimitStore implements RateLimitStore {
       const settlement = { keys, args, nowMs: request.nowMs, resolve, reject };
       if (queue) queue.push(settlement);
       else this.#queued.set(request.partitionKey, [settlement]);
-      if (this.#settleDelayMs === 0) void this.flushSettlements();
-      else this.#settleTimer ??= setTimeout(() => void this.flushSettlements(), this.#settleDelayMs);
+      if (!this.#isFlushScheduled) this.#scheduleFlush();
     });
   }
 
   /** Send every queued settlement now (shutdown calls this before closing the connection). Never rejects. */
   async flushSettlements(): Promise<void> {
-    clearTimeout(this.#settleTimer);
-    this.#settleTimer = undefined;
     const calls: Promise<void>[] = [];
     for (const partitionKey of [...this.#queued.keys()]) {
       for (let settlements = this.#takeQueued(partitionKey); settlements.length > 0; settlements = this.#takeQueued(partitionKey)) {
@@ -146,6 +143,16 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   async ping(): Promise<void> {
     await this.#redis.ping();
+  }
+
+  #scheduleFlush(): void {
+    this.#isFlushScheduled = true;
+    const flush = () => {
+      this.#isFlushScheduled = false;
+      void this.flushSettlements();
+    };
+    if (this.#settleDelayMs === 0) setImmediate(flush);
+    else setTimeout(flush, this.#settleDelayMs).unref();
   }
 
   /** Up to `maxSettlementsPerCall` of a partition's queued settlements, oldest first. */
