@@ -19,7 +19,17 @@ import {
 } from '@charter/core';
 import type { InferenceEngine } from '@charter/engine-spec';
 import { SqlConversationRepository, SqlConversationShareRepository, SqlMessageFeedbackRepository } from '@charter/storage';
-import { openDatabase, migrateToLatest, pingDatabase, SqlApiKeyRepository, SqlAuditLog, SqlUsageRepository, SqlUserRepository, SqlViolationRepository } from '@charter/storage';
+import {
+  openDatabase,
+  migrateToLatest,
+  pingDatabase,
+  SqlApiKeyRepository,
+  SqlAuditLog,
+  SqlUsageRepository,
+  SqlUserRepository,
+  SqlViolationRepository,
+  ThreadedSqliteUsageRepository,
+} from '@charter/storage';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import pino from 'pino';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
@@ -123,8 +133,12 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
 
     let inference: InferenceService | undefined;
     const metrics = new ServerMetrics(() => inference);
+    // SQLite is synchronous: usage batches are written on a thread of their own so they never stall requests.
+    const usageRepository = new SqlUsageRepository(database.db);
+    const usageWriter = database.filename ? new ThreadedSqliteUsageRepository({ filename: database.filename, reader: usageRepository }) : undefined;
+    if (usageWriter) releasers.push(() => usageWriter.close());
     const metering = new MeteringService({
-      repository: new SqlUsageRepository(database.db),
+      repository: usageWriter ?? usageRepository,
       logger,
       flushIntervalMs: config.metering.flushIntervalMs,
       maxBatchSize: config.metering.maxBatchSize,

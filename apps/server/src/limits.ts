@@ -58,9 +58,11 @@ export async function createLimits(options: {
   });
   let store: RateLimitStore = new InMemoryRateLimitStore();
   let resilient: ResilientRateLimitStore | undefined;
+  let redisStore: RedisRateLimitStore | undefined;
   if (redis) {
+    redisStore = new RedisRateLimitStore({ redis });
     resilient = new ResilientRateLimitStore({
-      primary: new RedisRateLimitStore({ redis }),
+      primary: redisStore,
       fallback: store,
       policy: config.limits.redisFailurePolicy,
       commandTimeoutMs: config.limits.redisCommandTimeoutMs,
@@ -80,6 +82,8 @@ export async function createLimits(options: {
     quotas,
     admission: new AdmissionControl({ plans, quotas, rateLimiter }),
     async close() {
+      // Settlements still queued free their concurrency slots now, not at lease expiry.
+      await redisStore?.flushSettlements().catch((error: unknown) => logger.warn({ err: error }, 'rate-limit settlements could not be sent at shutdown'));
       resilient?.close();
       await quotas.close();
     },

@@ -42,27 +42,59 @@ local function write_rate(key, level, updated_at, limit)
     redis.call('SET', key, string.format('%.0f:%.0f', level, updated_at), 'PX', math.ceil(level / limit) + 1000)
   end
 end
+-- Settlements, each once: give back units to its rate windows and free its concurrency slots. Read from
+-- KEYS[key_at..] and ARGV[arg_at..]: ARGV count; per settlement: reservation id, window count m, then 4 per
+-- window (type, limit, period ms, units to give back, negative to charge); KEYS: its settle-once marker, then
+-- its m window keys. Returns the next KEYS and ARGV positions.
+local function apply_settlements(key_at, arg_at)
+  local count = tonumber(ARGV[arg_at])
+  arg_at = arg_at + 1
+  for _ = 1, count do
+    local reservation, windows = ARGV[arg_at], tonumber(ARGV[arg_at + 1])
+    arg_at = arg_at + 2
+    local marker = redis.call('GET', KEYS[key_at])
+    redis.call('DEL', KEYS[key_at])
+    local is_first = marker and tonumber(marker) > now
+    for i = 1, windows do
+      local key = KEYS[key_at + i]
+      local kind, limit, period, units = ARGV[arg_at], tonumber(ARGV[arg_at + 1]), tonumber(ARGV[arg_at + 2]), tonumber(ARGV[arg_at + 3])
+      arg_at = arg_at + 4
+      if kind == 'c' then
+        redis.call('ZREM', key, reservation)
+      elseif is_first and units ~= 0 then
+        local level, updated_at = read_rate(key, limit)
+        level = level - units * period
+        if level < 0 then level = 0 end
+        write_rate(key, level, updated_at, limit)
+      end
+    end
+    key_at = key_at + 1 + windows
+  end
+  return key_at, arg_at
+end
 `;
 
 /**
- * Admit a request through every window, or through none.
- * KEYS[1]: the reservation's settle-once marker; KEYS[2..n+1]: one key per window, in request order.
- * ARGV[1]: caller clock (ms) or '' for Redis's clock; ARGV[2]: reservation id; ARGV[3]: lease ms;
- * then 4 per window: type ('r' GCRA rate window, 'c' concurrency), limit, period ms, cost.
+ * Apply queued settlements (see `apply_settlements`), then admit a request through every window, or through none.
+ * ARGV[1]: caller clock (ms) or '' for Redis's clock; ARGV[2..]: the settlements; then the reservation id, the
+ * lease ms, and 4 per window: type ('r' GCRA rate window, 'c' concurrency), limit, period ms, cost.
+ * KEYS: the settlements' keys, then the reservation's settle-once marker and one key per window, in order.
  * Reply: { admitted 0|1, now, refused window index (0-based, -1 when admitted), retry-after ms (-1: none),
  *          then remaining and reset-after ms per window }.
  */
 export const reserveScript = luaScript(`${prelude}
-local reservation = ARGV[2]
-local lease = tonumber(ARGV[3])
-local count = #KEYS - 1
+local marker_at, arg_at = apply_settlements(1, 2)
+local reservation = ARGV[arg_at]
+local lease = tonumber(ARGV[arg_at + 1])
+local first_window_arg = arg_at + 2
+local count = #KEYS - marker_at
 local levels, updated = {}, {}
 local refused, refused_rank, retry = -1, -1, -1
 
 for i = 1, count do
-  local key = KEYS[i + 1]
-  local base = 3 + (i - 1) * 4
-  local kind, limit, period, cost = ARGV[base + 1], tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3]), tonumber(ARGV[base + 4])
+  local key = KEYS[marker_at + i]
+  local base = first_window_arg + (i - 1) * 4
+  local kind, limit, period, cost = ARGV[base], tonumber(ARGV[base + 1]), tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3])
   if kind == 'r' then
     levels[i], updated[i] = read_rate(key, limit)
     if cost > limit then
@@ -85,9 +117,9 @@ end
 local admitted = refused < 0
 local reply = { admitted and 1 or 0, now, refused, retry }
 for i = 1, count do
-  local key = KEYS[i + 1]
-  local base = 3 + (i - 1) * 4
-  local kind, limit, period, cost = ARGV[base + 1], tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3]), tonumber(ARGV[base + 4])
+  local key = KEYS[marker_at + i]
+  local base = first_window_arg + (i - 1) * 4
+  local kind, limit, period, cost = ARGV[base], tonumber(ARGV[base + 1]), tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3])
   local level = levels[i]
   if kind == 'r' then
     if admitted then
@@ -109,33 +141,15 @@ for i = 1, count do
 end
 -- The marker holds its own expiry on the deciding clock (the PX only cleans up), so "lease over" means the
 -- same thing here as in the lease sets, whichever clock is in use.
-if admitted then redis.call('SET', KEYS[1], string.format('%.0f', now + lease), 'PX', lease + 1000) end
+if admitted then redis.call('SET', KEYS[marker_at], string.format('%.0f', now + lease), 'PX', lease + 1000) end
 return reply
 `);
 
 /**
- * Settle a reservation once: give back units to its rate windows and free its concurrency slots.
- * KEYS[1]: the settle-once marker; KEYS[2..n+1]: window keys. ARGV[1]: caller clock or ''; ARGV[2]:
- * reservation id; then 4 per window: type, limit, period ms, units to give back (negative: charge).
- * Reply: 1 when this call settled the reservation, 0 when it was settled before or its lease had ended.
+ * Settle reservations, each once (a reservation settled before, or whose lease ended, changes nothing).
+ * ARGV[1]: caller clock or ''; ARGV[2..] and KEYS: the settlements (see `apply_settlements`). Reply: 1.
  */
 export const settleScript = luaScript(`${prelude}
-local reservation = ARGV[2]
-local marker = redis.call('GET', KEYS[1])
-redis.call('DEL', KEYS[1])
-local is_first = marker and tonumber(marker) > now
-for i = 1, #KEYS - 1 do
-  local key = KEYS[i + 1]
-  local base = 2 + (i - 1) * 4
-  local kind, limit, period, units = ARGV[base + 1], tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3]), tonumber(ARGV[base + 4])
-  if kind == 'c' then
-    redis.call('ZREM', key, reservation)
-  elseif is_first and units ~= 0 then
-    local level, updated_at = read_rate(key, limit)
-    level = level - units * period
-    if level < 0 then level = 0 end
-    write_rate(key, level, updated_at, limit)
-  end
-end
-return is_first and 1 or 0
+apply_settlements(1, 2)
+return 1
 `);

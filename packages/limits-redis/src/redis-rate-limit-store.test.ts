@@ -177,6 +177,39 @@ describe('RedisRateLimitStore against the Redis at ' + redisUrl, () => {
     expect(next.isAdmitted && next.reservation.windows.find((window) => window.kind === 'tokens_per_minute')?.remaining).toBeLessThanOrEqual(900);
   });
 
+  it('API-5 a queued settlement goes out ahead of the next reservation, so the node never sees its own slot still held', async () => {
+    fresh();
+    const redis = client();
+    // A delay far longer than the test: only the next reservation can carry the settlement.
+    const store = new RedisRateLimitStore({ redis, keyPrefix, settleDelayMs: 60_000 });
+    const limiter = new RateLimiter({ store, clock: () => new Date() });
+    const subjects = [owner('user:queued', { concurrentRequests: 1 })];
+    for (let request = 0; request < 5; request++) {
+      const decision = await limiter.reserve({ subjects, tokenCost: 0 });
+      expect(decision.isAdmitted).toBe(true);
+      if (decision.isAdmitted) void limiter.settle(decision.reservation, 0);
+    }
+    // The last settlement is still queued: another node sees the slot taken until it is flushed.
+    const other = limiterOn(client());
+    expect((await other.reserve({ subjects, tokenCost: 0 })).isAdmitted).toBe(false);
+    await store.flushSettlements();
+    const after = await other.reserve({ subjects, tokenCost: 0 });
+    expect(after.isAdmitted).toBe(true);
+    if (after.isAdmitted) await other.settle(after.reservation, 0);
+  });
+
+  it('API-5 by default a settlement is sent on its own at the next turn of the event loop', async () => {
+    fresh();
+    const store = new RedisRateLimitStore({ redis: client(), keyPrefix });
+    const limiter = new RateLimiter({ store, clock: () => new Date() });
+    const subjects = [owner('user:alone', { concurrentRequests: 1 })];
+    const decision = await limiter.reserve({ subjects, tokenCost: 0 });
+    const startedAtMs = performance.now();
+    if (decision.isAdmitted) await limiter.settle(decision.reservation, 0);
+    expect(performance.now() - startedAtMs).toBeLessThan(1_000);
+    expect((await limiterOn(client()).reserve({ subjects, tokenCost: 0 })).isAdmitted).toBe(true);
+  });
+
   it('API-5 scripts survive SCRIPT FLUSH (EVALSHA falls back to EVAL) and every key carries a TTL', async () => {
     fresh();
     const redis = client();

@@ -6,6 +6,7 @@ export * from './storage-errors.js';
 export * from './sql-user-repository.js';
 export * from './sql-api-key-repository.js';
 export * from './sql-usage-repository.js';
+export * from './threaded-sqlite-usage-repository.js';
 export * from './sql-audit-log.js';
 export * from './sql-plan-repository.js';
 export * from './sql-violation-repository.js';

@@ -23,6 +23,8 @@ export interface OpenDatabaseOptions {
 export interface Database {
   db: Kysely<DatabaseSchema>;
   dialect: DatabaseDialect;
+  /** The SQLite file, for a second connection on another thread; absent for PostgreSQL and `:memory:`. */
+  filename?: string;
   close(): Promise<void>;
 }
 
@@ -108,7 +110,7 @@ function openSqlite(filename: string): Database {
     throw new DatabaseConnectionError(`Cannot open the SQLite database at ${filename}: ${describeError(error)}`, { cause: error });
   }
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', ...(filename === ':memory:' ? {} : { filename }), close: () => db.destroy() };
 }
 
 async function openPostgres(connectionString: string, options: OpenDatabaseOptions): Promise<Database> {

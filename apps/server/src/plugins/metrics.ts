@@ -28,6 +28,11 @@ export class ServerMetrics {
   readonly quotaNotices = new Counter({ name: 'charter_quota_notices_total', help: 'Quota threshold notices recorded, by threshold.', labelNames: ['threshold'], registers: [this.registry] });
   readonly usageDropped = new Counter({ name: 'charter_usage_records_dropped_total', help: 'Usage records dropped after the write buffer overflowed.', registers: [this.registry] });
 
+  // Labelled children by their label values: prom-client otherwise hashes the label object on every call, and
+  // these are touched for every request. Label values come from route patterns, models and status codes: bounded.
+  readonly #requestChildren = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<'method' | 'route'> }>();
+  readonly #usageChildren = new Map<string, Counter.Internal>();
+
   constructor(inference: () => InferenceService | undefined) {
     collectDefaultMetrics({ register: this.registry });
     const registry = this.registry;
@@ -48,7 +53,13 @@ export class ServerMetrics {
   }
 
   observeUsage(record: UsageRecord): void {
-    this.#inferenceRequests.inc({ model: record.model, endpoint: record.endpoint, status: record.status });
+    const key = `${record.model}\n${record.endpoint}\n${record.status}`;
+    let requests = this.#usageChildren.get(key);
+    if (!requests) {
+      requests = this.#inferenceRequests.labels({ model: record.model, endpoint: record.endpoint, status: record.status });
+      this.#usageChildren.set(key, requests);
+    }
+    requests.inc();
     if (record.promptTokens > 0) this.#tokens.inc({ model: record.model, kind: 'prompt' }, record.promptTokens);
     if (record.completionTokens > 0) this.#tokens.inc({ model: record.model, kind: 'completion' }, record.completionTokens);
     if (record.timeToFirstTokenMs !== null) this.#timeToFirstToken.observe({ model: record.model }, record.timeToFirstTokenMs / 1000);
@@ -59,8 +70,14 @@ export class ServerMetrics {
   }
 
   observeRequest(method: string, route: string, status: number, elapsedMs: number): void {
-    this.#requests.inc({ method, route, status: String(status) });
-    this.#duration.observe({ method, route }, elapsedMs / 1000);
+    const key = `${method}\n${route}\n${status}`;
+    let children = this.#requestChildren.get(key);
+    if (!children) {
+      children = { count: this.#requests.labels({ method, route, status: String(status) }), duration: this.#duration.labels({ method, route }) };
+      this.#requestChildren.set(key, children);
+    }
+    children.count.inc();
+    children.duration.observe(elapsedMs / 1000);
   }
 
   /** Count and time every request by its route pattern (never the raw URL, which would explode cardinality). */
