@@ -12,11 +12,12 @@ import {
   tokenRequestSchema,
   userSchema,
 } from '@charter/contracts';
-import { deriveCsrfToken, generateOpaqueToken, type OpenedSession, type User } from '@charter/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { deriveCsrfToken, generateOpaqueToken } from '@charter/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { clearSessionCookie, deviceCookieName, sessionTokenOf, setDeviceCookie, setSessionCookie } from '../../plugins/auth.js';
+import { clearSessionCookie, deviceCookieName, sessionTokenOf, setDeviceCookie } from '../../plugins/auth.js';
 import type { RouteContext } from '../route-context.js';
+import { startSession, toApplicationFields } from './session-start.js';
 import { originOf, toUserBody } from './user-mapping.js';
 
 /**
@@ -29,17 +30,6 @@ export function authRoute(app: FastifyInstance, context: RouteContext): void {
   const cookieMode = context.config.accounts.cookieSecure;
   const common = { tags: ['Sign-in'] };
 
-  /** Set the cookies of a new session and answer with the session state the page needs. */
-  const startSession = async (request: FastifyRequest, reply: FastifyReply, user: User, opened: OpenedSession, deviceToken: string) => {
-    setSessionCookie(request, reply, opened.token, opened.session.absoluteExpiresAt, cookieMode);
-    setDeviceCookie(request, reply, deviceToken, cookieMode);
-    return {
-      object: 'session_state' as const,
-      user: toUserBody(user, await context.isTwoFactorEnabled(user.id)),
-      session_id: opened.session.id,
-      csrf_token: deriveCsrfToken(opened.token),
-    };
-  };
   const deviceTokenOf = (request: FastifyRequest) => request.cookies[deviceCookieName] ?? null;
 
   typed.get('/api/v1/legal/current', { schema: { ...common, summary: 'Versions of the Terms and Privacy Policy in force', response: { 200: legalVersionsSchema } } }, async () => ({
@@ -55,22 +45,12 @@ export function authRoute(app: FastifyInstance, context: RouteContext): void {
       const body = request.body;
       const origin = originOf(request);
       const user = await accounts.registration.register(
-        {
-          email: body.email,
-          password: body.password,
-          displayName: body.display_name,
-          dateOfBirth: body.date_of_birth,
-          country: body.country,
-          region: body.region ?? null,
-          organizationName: body.organization_name ?? null,
-          acceptedTermsVersion: body.accept_terms_version,
-          acceptedPrivacyVersion: body.accept_privacy_version,
-        },
+        { email: body.email, password: body.password, ...toApplicationFields(body) },
         origin,
       );
       const deviceToken = deviceTokenOf(request) ?? generateOpaqueToken();
       const opened = await accounts.signIn.completeSignIn(user, origin, deviceToken, 'registration', { isNewAccount: true });
-      return reply.status(201).send(await startSession(request, reply, user, opened, deviceToken));
+      return reply.status(201).send(await startSession(context, request, reply, user, opened, deviceToken));
     },
   );
 
@@ -93,7 +73,7 @@ export function authRoute(app: FastifyInstance, context: RouteContext): void {
         setDeviceCookie(request, reply, result.deviceToken, cookieMode);
         return { status: 'second_factor_required' as const, challenge_token: result.challengeToken };
       }
-      return { status: 'signed_in' as const, ...(await startSession(request, reply, result.user, result.opened, result.deviceToken)) };
+      return { status: 'signed_in' as const, ...(await startSession(context, request, reply, result.user, result.opened, result.deviceToken)) };
     },
   );
 

@@ -12,12 +12,13 @@ import {
   ssoStartQuerySchema,
   tokenRequestSchema,
 } from '@charter/contracts';
-import { CharterError, defaultReturnPaths, deriveCsrfToken, generateOpaqueToken, type Session, type SsoCallbackOutcome, SsoFailedError, type SsoIdentity } from '@charter/core';
+import { CharterError, defaultReturnPaths, generateOpaqueToken, type Session, type SsoCallbackOutcome, SsoFailedError, type SsoIdentity } from '@charter/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { deviceCookieName, isSecureRequest, sessionTokenOf, setDeviceCookie, setSessionCookie } from '../../plugins/auth.js';
 import type { RouteContext } from '../route-context.js';
-import { actorOf, originOf, toUserBody } from './user-mapping.js';
+import { startSession, toApplicationFields } from './session-start.js';
+import { actorOf, originOf } from './user-mapping.js';
 
 /** Binds a started round trip to the browser that started it (HttpOnly, only sent to the SSO routes). */
 export const ssoBindingCookieName = 'charter_sso';
@@ -135,28 +136,12 @@ export function ssoRoute(app: FastifyInstance, context: RouteContext): void {
       const body = request.body;
       const origin = originOf(request);
       const user = await sso.registration.register(
-        {
-          token: body.token,
-          displayName: body.display_name,
-          dateOfBirth: body.date_of_birth,
-          country: body.country,
-          region: body.region ?? null,
-          organizationName: body.organization_name ?? null,
-          acceptedTermsVersion: body.accept_terms_version,
-          acceptedPrivacyVersion: body.accept_privacy_version,
-        },
+        { token: body.token, ...toApplicationFields(body) },
         origin,
       );
       const deviceToken = request.cookies[deviceCookieName] ?? generateOpaqueToken();
       const opened = await accounts.signIn.completeSignIn(user, origin, deviceToken, 'sso', { isNewAccount: true });
-      setSessionCookie(request, reply, opened.token, opened.session.absoluteExpiresAt, cookieMode);
-      setDeviceCookie(request, reply, deviceToken, cookieMode);
-      return reply.status(201).send({
-        object: 'session_state' as const,
-        user: toUserBody(user, await context.isTwoFactorEnabled(user.id)),
-        session_id: opened.session.id,
-        csrf_token: deriveCsrfToken(opened.token),
-      });
+      return reply.status(201).send(await startSession(context, request, reply, user, opened, deviceToken));
     },
   );
 

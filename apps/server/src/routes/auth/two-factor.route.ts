@@ -11,13 +11,13 @@ import {
   twoFactorSetupSchema,
   twoFactorStatusSchema,
 } from '@charter/contracts';
-import { deriveCsrfToken } from '@charter/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { deviceCookieName, setDeviceCookie, setSessionCookie } from '../../plugins/auth.js';
+import { deviceCookieName } from '../../plugins/auth.js';
+import { startSession } from './session-start.js';
 import type { RouteContext } from '../route-context.js';
 import { qrCodeDataUrl } from './qr-code.js';
-import { actorOf, originOf, toUserBody } from './user-mapping.js';
+import { actorOf, originOf } from './user-mapping.js';
 
 /**
  * Two-factor authentication (ACC-4): the signed-in person's own authenticator under `/api/v1/account/two-factor`
@@ -91,16 +91,13 @@ export function twoFactorRoute(app: FastifyInstance, context: RouteContext): voi
       },
     },
     async (request, reply) => {
-      const cookieMode = context.config.accounts.cookieSecure;
       const { user, opened, deviceToken } = await signIn.complete(
         { challengeToken: request.body.challenge_token, code: request.body.code, deviceToken: request.cookies[deviceCookieName] ?? null },
         originOf(request),
         request.id,
       );
       // The same cookies and answer as a one-step password sign-in.
-      setSessionCookie(request, reply, opened.token, opened.session.absoluteExpiresAt, cookieMode);
-      setDeviceCookie(request, reply, deviceToken, cookieMode);
-      return { status: 'signed_in' as const, object: 'session_state' as const, user: toUserBody(user, true), session_id: opened.session.id, csrf_token: deriveCsrfToken(opened.token) };
+      return { status: 'signed_in' as const, ...(await startSession(context, request, reply, user, opened, deviceToken)) };
     },
   );
 }
