@@ -27,16 +27,17 @@ export async function runCharter(args: string[], env: NodeJS.ProcessEnv): Promis
 }
 
 // One llama.cpp thread: test files run in parallel on 2 cores, and spinning threads then starve each other.
-export async function startCharter(extraEnv: NodeJS.ProcessEnv = {}): Promise<StartedCharter> {
+// `port` 0 picks a free one; a test that must know the address before start (an SSO callback URL) passes its own.
+export async function startCharter(extraEnv: NodeJS.ProcessEnv = {}, options: { port?: number } = {}): Promise<StartedCharter> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'charter-e2e-'));
   const env = { ...process.env, CHARTER_DATA_DIR: dataDir, CHARTER_MODEL: testModelPath, CHARTER_LOG_LEVEL: 'warn', CHARTER_THREADS: '1', ...extraEnv };
   const { key: apiKey } = JSON.parse(await runCharter(['keys', 'create', '--name', 'e2e', '--json'], env)) as { key: string };
-  return startCharterProcess(env, apiKey, dataDir);
+  return startCharterProcess(env, apiKey, dataDir, options.port);
 }
 
 /** Start `charter serve` on a free port with the given environment (which must be ready to serve). */
-export async function startCharterProcess(env: NodeJS.ProcessEnv, apiKey: string, dataDir: string): Promise<StartedCharter> {
-  const child = spawn(process.execPath, [charterBin, 'serve', '--host', '127.0.0.1', '--port', '0'], { env, cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startCharterProcess(env: NodeJS.ProcessEnv, apiKey: string, dataDir: string, port = 0): Promise<StartedCharter> {
+  const child = spawn(process.execPath, [charterBin, 'serve', '--host', '127.0.0.1', '--port', String(port)], { env, cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

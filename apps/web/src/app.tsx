@@ -11,6 +11,8 @@ import { ReportCompromisePage } from './pages/report-compromise-page.js';
 import { SharedConversationPage } from './pages/shared-conversation-page.js';
 import { ResetPasswordPage } from './pages/reset-password-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
+import { SecondFactorPage } from './pages/second-factor-page.js';
+import { SsoRegisterPage } from './pages/sso-register-page.js';
 import { VerifyEmailPage } from './pages/verify-email-page.js';
 import { SessionProvider, useSession } from './session-context.js';
 import { SettingsPage } from './settings/settings-page.js';
@@ -34,6 +36,8 @@ export function App() {
           <Routes>
             <Route path="/sign-in" element={<SignInPage />} />
             <Route path="/register" element={<RegisterPage />} />
+            <Route path="/sign-in/second-factor" element={<SecondFactorPage />} />
+            <Route path="/register/sso" element={<SsoRegisterPage />} />
             <Route path="/verify-email" element={<VerifyEmailPage />} />
             <Route path="/forgot-password" element={<ForgotPasswordPage />} />
             <Route path="/reset-password" element={<ResetPasswordPage />} />

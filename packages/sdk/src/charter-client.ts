@@ -12,6 +12,16 @@ import type {
   ConversationBody,
   ConversationDetailBody,
   PublicSharedConversationBody,
+  CustomerProfileBody,
+  RecoveryCodesBody,
+  SecondFactorSignInResponseBody,
+  SsoIdentityBody,
+  SsoPendingRegistrationBody,
+  SsoProviderBody,
+  SsoRegisterRequestBody,
+  TwoFactorSetupBody,
+  TwoFactorStatusBody,
+  UpdateCustomerProfileRequestBody,
 } from '@charter/contracts';
 import { readConversationStream, type ConversationStreamEvent } from './conversation-stream.js';
 
@@ -101,6 +111,40 @@ export class CharterClient {
     requestPasswordReset: (email: string) => this.#request<{ message: string }>('POST', '/api/v1/auth/password-reset', { email }),
     confirmPasswordReset: (token: string, password: string) => this.#request<UserBody>('POST', '/api/v1/auth/password-reset/confirm', { token, password }),
     reportCompromiseByLink: (token: string) => this.#request<{ message: string }>('POST', '/api/v1/auth/report-compromise', { token }),
+    /** Second step of a sign-in that answered `second_factor_required`: an authenticator or recovery code. */
+    signInSecondFactor: (body: { challenge_token: string; code: string }) =>
+      this.#remember(this.#request<SecondFactorSignInResponseBody>('POST', '/api/v1/auth/sign-in/second-factor', body)),
+  };
+
+  /** Single sign-on (ACC-5): providers, the start of a round trip, registration of a new identity. */
+  readonly sso = {
+    providers: () => this.#request<{ object: 'list'; data: SsoProviderBody[] }>('GET', '/api/v1/auth/sso/providers'),
+    /** Where a browser navigates to go through the provider (a redirect, not an API call). */
+    startUrl: (providerId: string, options: { intent: 'sign_in' | 'link'; returnTo?: string }) =>
+      `${this.#baseUrl}/api/v1/auth/sso/${encodeURIComponent(providerId)}/start${toQuery({ intent: options.intent, return_to: options.returnTo })}`,
+    previewRegistration: (token: string) => this.#request<SsoPendingRegistrationBody>('POST', '/api/v1/auth/sso/register/preview', { token }),
+    register: (body: SsoRegisterRequestBody) => this.#remember(this.#request<SessionStateBody>('POST', '/api/v1/auth/sso/register', body)),
+    identities: () => this.#request<{ object: 'list'; data: SsoIdentityBody[] }>('GET', '/api/v1/account/sso-identities'),
+    unlink: (identityId: string, body: { password?: string | null; code?: string | null }) =>
+      this.#request<null>('POST', `/api/v1/account/sso-identities/${encodeURIComponent(identityId)}/unlink`, body),
+  };
+
+  /** Two-factor authentication of the signed-in person (ACC-4). */
+  readonly twoFactor = {
+    status: () => this.#request<TwoFactorStatusBody>('GET', '/api/v1/account/two-factor'),
+    /** Asks for the password (an account without one: omit it, within ten minutes of signing in). */
+    setup: (body: { password?: string | null }) => this.#request<TwoFactorSetupBody>('POST', '/api/v1/account/two-factor/setup', body),
+    /** Confirms setup with a current code; answers the ten recovery codes, once. */
+    enable: (code: string) => this.#request<RecoveryCodesBody>('POST', '/api/v1/account/two-factor/enable', { code }),
+    regenerateRecoveryCodes: (body: { password?: string | null; code: string }) => this.#request<RecoveryCodesBody>('POST', '/api/v1/account/two-factor/recovery-codes', body),
+    disable: (body: { password?: string | null; code?: string | null }) => this.#request<null>('POST', '/api/v1/account/two-factor/disable', body),
+  };
+
+  /** The customer profile (ACC-6). */
+  readonly profile = {
+    retrieve: () => this.#request<CustomerProfileBody>('GET', '/api/v1/account/profile'),
+    /** Replaces the whole profile: omitted fields are cleared. */
+    update: (body: UpdateCustomerProfileRequestBody) => this.#request<CustomerProfileBody>('PUT', '/api/v1/account/profile', body),
   };
 
   readonly account = {

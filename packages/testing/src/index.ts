@@ -9,3 +9,4 @@ export { startSmtpSink, tokenFromEmail, type ReceivedEmail, type SmtpSink } from
 export { buildMmdb, geoIpCityRecord, MmdbTypedNumber, parseNetwork, writeMmdb, type MmdbNetwork, type MmdbOptions, type MmdbValue } from './mmdb-writer.js';
 export { followRedirects, startTestOidcProvider, type TestOidcAccount, type TestOidcProvider } from './oidc-test-provider.js';
 export { startFakeGitHub, type FakeGitHub, type FakeGitHubUser } from './fake-github.js';
+export { TotpAuthenticator } from './totp-authenticator.js';

@@ -4,6 +4,7 @@ import { charter } from '../client.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { FormField } from '../components/form-field.js';
 import { useSession, useUser } from '../session-context.js';
+import { CustomerProfileSettings } from './customer-profile-settings.js';
 
 export function ProfileSettings() {
   const { t } = useTranslation();
@@ -44,6 +45,7 @@ export function ProfileSettings() {
         {status ? <p role="status">{status}</p> : null}
         <button type="submit">{t('common.save')}</button>
       </form>
+      <CustomerProfileSettings />
     </section>
   );
 }

@@ -5,16 +5,20 @@ import { useNavigate } from 'react-router';
 import { charter } from '../client.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { FormField } from '../components/form-field.js';
-import { useSession } from '../session-context.js';
+import { useSession, useUser } from '../session-context.js';
+import { LinkedIdentitiesSettings } from './linked-identities-settings.js';
+import { TwoFactorSettings } from './two-factor-settings.js';
 
 export function SecuritySettings() {
   const { t, i18n } = useTranslation();
   const { refresh } = useSession();
+  const user = useUser();
   const navigate = useNavigate();
   const [sessions, setSessions] = useState<SessionBody[]>([]);
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const [deletePassword, setDeletePassword] = useState('');
+  const [deleteCode, setDeleteCode] = useState('');
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => charter.account.sessions().then((list) => setSessions(list.data)).catch(setError), []);
@@ -50,6 +54,9 @@ export function SecuritySettings() {
         <button type="submit">{t('security.changePassword')}</button>
       </form>
 
+      <TwoFactorSettings />
+      <LinkedIdentitiesSettings />
+
       <h2>{t('security.sessions')}</h2>
       <ul className="plain-list">
         {sessions.map((session) => (
@@ -69,8 +76,9 @@ export function SecuritySettings() {
 
       <h2>{t('security.deleteTitle')}</h2>
       <p>{t('security.deleteExplain')}</p>
-      <form onSubmit={(event) => { event.preventDefault(); void run(async () => { await charter.account.delete({ password: deletePassword }); await refresh().catch(() => undefined); navigate('/sign-in'); }, t('security.deleted')); }}>
-        <FormField label={t('fields.password')} type="password" autoComplete="current-password" value={deletePassword} onChange={(event) => setDeletePassword(event.target.value)} required />
+      <form onSubmit={(event) => { event.preventDefault(); void run(async () => { await charter.account.delete({ password: deletePassword === '' ? null : deletePassword, code: user.two_factor_enabled ? deleteCode : null }); await refresh().catch(() => undefined); navigate('/sign-in'); }, t('security.deleted')); }}>
+        <FormField label={t('fields.password')} type="password" autoComplete="current-password" hint={t('twoFactor.passwordHint')} value={deletePassword} onChange={(event) => setDeletePassword(event.target.value)} />
+        {user.two_factor_enabled ? <FormField label={t('twoFactor.code')} autoComplete="one-time-code" spellCheck={false} required value={deleteCode} onChange={(event) => setDeleteCode(event.target.value)} /> : null}
         <button type="submit" className="danger">{t('security.deleteAccount')}</button>
       </form>
     </section>

@@ -49,3 +49,8 @@ export const ssoIdentitySchema = z.object({
 });
 export const ssoIdentityListSchema = z.object({ object: z.literal('list'), data: z.array(ssoIdentitySchema) });
 export const ssoIdentityParamsSchema = z.object({ id: z.string().min(1).max(100) });
+
+export type SsoProviderBody = z.infer<typeof ssoProviderSchema>;
+export type SsoRegisterRequestBody = z.infer<typeof ssoRegisterRequestSchema>;
+export type SsoPendingRegistrationBody = z.infer<typeof ssoPendingRegistrationSchema>;
+export type SsoIdentityBody = z.infer<typeof ssoIdentitySchema>;

@@ -46,3 +46,8 @@ export const secondFactorSignInRequestSchema = z.object({
 });
 
 export const secondFactorSignInResponseSchema = sessionStateSchema.extend({ status: z.literal('signed_in') });
+
+export type TwoFactorStatusBody = z.infer<typeof twoFactorStatusSchema>;
+export type TwoFactorSetupBody = z.infer<typeof twoFactorSetupSchema>;
+export type RecoveryCodesBody = z.infer<typeof recoveryCodesSchema>;
+export type SecondFactorSignInResponseBody = z.infer<typeof secondFactorSignInResponseSchema>;
