@@ -57,7 +57,7 @@ describe('web app accounts flows in Chromium', () => {
     await screenshot(page, name);
     expect(await seriousAccessibilityViolations(page), name).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await pageScrollWidth(page), `${name} at 390 px`).toBeLessThanOrEqual(390);
+    await expect.poll(() => pageScrollWidth(page), { message: `${name} at 390 px` }).toBeLessThanOrEqual(390);
     await screenshot(page, `${name}-phone`);
     await page.setViewportSize({ width: 1280, height: 900 });
   }

@@ -217,11 +217,11 @@ describe('web app settings: organisations and usage in Chromium', () => {
 
     // Phones: the usage and organisation pages fit 390 px.
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await pageScrollWidth(page)).toBeLessThanOrEqual(390);
+    await expect.poll(() => pageScrollWidth(page)).toBeLessThanOrEqual(390);
     await screenshot(page, 'settings-10-usage-phone');
     await page.goto(`${charter.baseUrl}/settings/organizations/${encodeURIComponent(organizationId)}`);
     await members.getByText(bea.email).waitFor();
-    expect(await pageScrollWidth(page)).toBeLessThanOrEqual(390);
+    await expect.poll(() => pageScrollWidth(page)).toBeLessThanOrEqual(390);
     await expectAccessible(page, 'settings-11-organization-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
 

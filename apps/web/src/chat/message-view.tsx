@@ -1,5 +1,5 @@
 import type { ConversationMessageBody } from '@charter/contracts';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AiLabel } from '../components/ai-label.js';
 import { ThumbDownIcon, ThumbUpIcon } from '../components/icons.js';
@@ -10,13 +10,14 @@ export interface MessageViewProps {
   /** Versions of this message (siblings under the same parent), oldest first. */
   siblings: ConversationMessageBody[];
   isBusy: boolean;
+  /** Handlers must keep their identity across renders (the view is memoised on the message, not on them). */
   onSelectSibling: (messageId: string) => void;
-  onEdit?: (content: string) => void;
-  onRegenerate?: () => void;
-  onFeedback?: (rating: 'up' | 'down', comment: string | null) => Promise<void>;
+  onEdit?: (message: ConversationMessageBody, content: string) => void;
+  onRegenerate?: (message: ConversationMessageBody) => void;
+  onFeedback?: (message: ConversationMessageBody, rating: 'up' | 'down', comment: string | null) => Promise<void>;
 }
 
-export function MessageView({ message, siblings, isBusy, onSelectSibling, onEdit, onRegenerate, onFeedback }: MessageViewProps) {
+function MessageViewContent({ message, siblings, isBusy, onSelectSibling, onEdit, onRegenerate, onFeedback }: MessageViewProps) {
   const { t } = useTranslation();
   const [isEditing, setIsEditing] = useState(false);
   const [draft, setDraft] = useState(message.content);
@@ -26,13 +27,13 @@ export function MessageView({ message, siblings, isBusy, onSelectSibling, onEdit
   const [feedbackStatus, setFeedbackStatus] = useState<string | null>(null);
   const index = siblings.findIndex((sibling) => sibling.id === message.id);
   const sendFeedback = async (rating: 'up' | 'down', text: string | null) => {
-    await onFeedback?.(rating, text);
+    await onFeedback?.(message, rating, text);
     setFeedback(rating);
     setFeedbackStatus(t('feedback.thanks'));
   };
   const submitEdit = (event: FormEvent) => {
     event.preventDefault();
-    if (draft.trim()) onEdit?.(draft);
+    if (draft.trim()) onEdit?.(message, draft);
     setIsEditing(false);
   };
   const submitComment = (event: FormEvent) => {
@@ -74,7 +75,7 @@ export function MessageView({ message, siblings, isBusy, onSelectSibling, onEdit
       {!isEditing && message.status !== 'streaming' ? (
         <div className="message-actions">
           {message.role === 'user' && onEdit ? <button type="button" className="secondary small" disabled={isBusy} onClick={() => { setDraft(message.content); setIsEditing(true); }}>{t('chat.edit')}</button> : null}
-          {message.role === 'assistant' && onRegenerate ? <button type="button" className="secondary small" disabled={isBusy} onClick={onRegenerate}>{t('chat.regenerate')}</button> : null}
+          {message.role === 'assistant' && onRegenerate ? <button type="button" className="secondary small" disabled={isBusy} onClick={() => onRegenerate(message)}>{t('chat.regenerate')}</button> : null}
           {message.role === 'assistant' && onFeedback ? (
             <>
               <button type="button" className="icon-button" aria-pressed={feedback === 'up'} aria-label={t('feedback.good')} onClick={() => void sendFeedback('up', null)}><ThumbUpIcon /></button>
@@ -97,3 +98,16 @@ export function MessageView({ message, siblings, isBusy, onSelectSibling, onEdit
     </li>
   );
 }
+
+/**
+ * One message, re-rendered only when it, its versions or the busy state change: while an answer streams, the
+ * rest of a long conversation is not parsed as Markdown again on every token.
+ */
+export const MessageView = memo(
+  MessageViewContent,
+  (before, after) =>
+    before.message === after.message &&
+    before.isBusy === after.isBusy &&
+    before.siblings.length === after.siblings.length &&
+    before.siblings.every((sibling, index) => sibling.id === after.siblings[index]?.id),
+);

@@ -145,6 +145,21 @@ export function ChatPage() {
     }
   };
 
+  // Stable handlers that always call the latest closures, so memoised messages need not re-render for them.
+  const latest = useRef({ ask, regenerate, selectBranch, conversationId });
+  latest.current = { ask, regenerate, selectBranch, conversationId };
+  const handlers = useMemo(
+    () => ({
+      selectBranch: (messageId: string) => latest.current.selectBranch(messageId),
+      edit: (message: ConversationMessageBody, content: string) => void latest.current.ask(content, message.parent_id),
+      regenerate: (message: ConversationMessageBody) => latest.current.regenerate(message),
+      feedback: async (message: ConversationMessageBody, rating: 'up' | 'down', comment: string | null) => {
+        if (latest.current.conversationId) await charter.conversations.feedback(latest.current.conversationId, message.id, { rating, comment });
+      },
+    }),
+    [],
+  );
+
   return (
     <div className="chat-layout">
       <ConversationSidebar
@@ -196,10 +211,10 @@ export function ChatPage() {
               message={message}
               siblings={siblingsOf(message)}
               isBusy={isStreaming}
-              onSelectSibling={selectBranch}
-              onEdit={message.role === 'user' ? (content) => void ask(content, message.parent_id) : undefined}
-              onRegenerate={message.role === 'assistant' ? () => regenerate(message) : undefined}
-              onFeedback={message.role === 'assistant' && conversationId ? (rating, comment) => charter.conversations.feedback(conversationId, message.id, { rating, comment }).then(() => undefined) : undefined}
+              onSelectSibling={handlers.selectBranch}
+              onEdit={message.role === 'user' ? handlers.edit : undefined}
+              onRegenerate={message.role === 'assistant' ? handlers.regenerate : undefined}
+              onFeedback={message.role === 'assistant' && conversationId ? handlers.feedback : undefined}
             />
           ))}
         </ol>
