@@ -1,5 +1,5 @@
 import type { ModerationResult } from './content-moderator.js';
-import { redactSpans } from './personal-data-detector.js';
+import { type PersonalDataSpan, redactSpans } from './personal-data-detector.js';
 
 /** What the output guard lets through for one piece of text. */
 export interface GuardDecision {
@@ -76,12 +76,13 @@ export class OutputGuard {
       this.#isBlocked = true;
       return { release: '', isBlocked: true };
     }
-    const end = Math.max(this.#releasedUpTo, releasableUpTo);
+    const offset = this.#text.length - scored.length;
+    const spans = result.personalData.map((span) => ({ ...span, start: span.start + offset, end: span.end + offset }));
+    const end = releaseEdge(this.#text, this.#releasedUpTo, Math.max(this.#releasedUpTo, releasableUpTo), spans);
     let release = this.#text.slice(this.#releasedUpTo, end);
-    // Never cut between the halves of a surrogate pair.
-    if (release.length > 0 && isHighSurrogate(release.charCodeAt(release.length - 1)) && end < this.#text.length) release = release.slice(0, -1);
+    const releasedFrom = this.#releasedUpTo;
     this.#releasedUpTo += release.length;
-    if (result.action === 'redact' && result.personalData.length > 0) release = redactReleased(release, this.#options.moderate);
+    if (result.action === 'redact' && spans.length > 0) release = redactReleased(release, releasedFrom, spans, this.#options.moderate);
     return { release, isBlocked: false };
   }
 }
@@ -90,8 +91,53 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
-/** Redact personal data inside the released piece itself (spans straddling the release edge are caught next time). */
-function redactReleased(release: string, moderate: (text: string) => ModerationResult): string {
-  const result = moderate(release);
-  return result.personalData.length > 0 ? redactSpans(release, result.personalData) : release;
+/**
+ * Characters that make up the tokens personal data is written in (emails, URLs, IBANs, numbers). CJK and other
+ * scripts written without spaces are not followed, so their text is never held back for a whole sentence.
+ */
+function isTokenCharacter(character: string | undefined): boolean {
+  return character !== undefined && /[A-Za-z0-9@._%+\-/:#~?=&]/.test(character);
+}
+
+const isDigit = (character: string | undefined) => character !== undefined && character >= '0' && character <= '9';
+
+/**
+ * Whether a cut at `position` would split a token: both sides are token characters, or it falls in a digit
+ * group separator ("4111 1111", "+49 30 1234") between digits, so card and phone numbers stay whole.
+ */
+function continuesToken(text: string, position: number): boolean {
+  const before = text[position - 1];
+  const after = text[position];
+  if (isTokenCharacter(before) && isTokenCharacter(after)) return true;
+  if (before === ' ' && isDigit(text[position - 2]) && isDigit(after)) return true;
+  return after === ' ' && isDigit(before) && isDigit(text[position + 1]);
+}
+
+/** How far back from a candidate edge a word is followed to its start before the edge gives up on it. */
+const maxWordChars = 96;
+
+/**
+ * Where to stop releasing, at most `candidate`: never inside a piece of personal data found so far (the whole
+ * span waits and is redacted in one piece), never inside a token (an email, URL or IBAN still arriving is one
+ * token, so none of it leaves before it is complete and checked), never between the halves of a surrogate pair.
+ */
+export function releaseEdge(text: string, releasedUpTo: number, candidate: number, spans: ReadonlyArray<{ start: number; end: number }>): number {
+  let end = candidate;
+  if (end >= text.length) return text.length;
+  for (const span of spans) if (span.start < end && span.end > end) end = Math.max(releasedUpTo, span.start);
+  if (end > releasedUpTo && continuesToken(text, end)) {
+    let wordStart = end;
+    while (wordStart > releasedUpTo && end - wordStart < maxWordChars && continuesToken(text, wordStart)) wordStart -= 1;
+    if (end - wordStart < maxWordChars) end = wordStart;
+  }
+  if (end > releasedUpTo && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
+  return end;
+}
+
+/** Redact personal data in the released piece: spans found over the whole window, and any found in the piece itself. */
+function redactReleased(release: string, releasedFrom: number, spans: ReadonlyArray<PersonalDataSpan>, moderate: (text: string) => ModerationResult): string {
+  const inside = spans.filter((span) => span.start >= releasedFrom && span.end <= releasedFrom + release.length).map((span) => ({ ...span, start: span.start - releasedFrom, end: span.end - releasedFrom }));
+  const own = moderate(release).personalData;
+  const all = [...inside, ...own.filter((span) => !inside.some((other) => other.start < span.end && span.start < other.end))];
+  return all.length > 0 ? redactSpans(release, all) : release;
 }
