@@ -4,9 +4,9 @@ import { Link, useNavigate } from 'react-router';
 import { CharterApiError } from '@charter/sdk';
 import { charter } from '../client.js';
 import { describeError } from '../components/error-message.js';
+import { EligibilityFields } from '../components/eligibility-fields.js';
 import { FormField } from '../components/form-field.js';
 import { useSession } from '../session-context.js';
-import { countryOptions } from './countries.js';
 
 interface Fields {
   email: string;
@@ -19,7 +19,7 @@ interface Fields {
 }
 
 export function RegisterPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { refresh } = useSession();
   const navigate = useNavigate();
   const [versions, setVersions] = useState<{ terms: string; privacy: string } | null>(null);
@@ -68,22 +68,7 @@ export function RegisterPage() {
         <FormField label={t('fields.displayName')} autoComplete="name" required value={fields.displayName} onChange={(event) => set('displayName')(event.target.value)} error={fieldError('display_name')} />
         <FormField label={t('fields.email')} type="email" autoComplete="email" required value={fields.email} onChange={(event) => set('email')(event.target.value)} error={fieldError('email')} />
         <FormField label={t('fields.password')} type="password" autoComplete="new-password" required hint={t('register.passwordHint')} value={fields.password} onChange={(event) => set('password')(event.target.value)} error={fieldError('password')} />
-        <FormField label={t('fields.dateOfBirth')} type="date" required hint={t('register.ageHint')} value={fields.dateOfBirth} onChange={(event) => set('dateOfBirth')(event.target.value)} error={fieldError('date_of_birth')} />
-        <div className="field">
-          <label htmlFor="register-country">{t('fields.country')}</label>
-          <select id="register-country" required value={fields.country} onChange={(event) => set('country')(event.target.value)} aria-invalid={fieldError('country') ? true : undefined}>
-            <option value="">{t('register.chooseCountry')}</option>
-            {countryOptions(i18n.language).map((country) => (
-              <option key={country.code} value={country.code}>{country.name}</option>
-            ))}
-          </select>
-          {fieldError('country') ? <p className="error" role="alert">{fieldError('country')}</p> : null}
-        </div>
-        <FormField label={t('fields.region')} hint={t('register.regionHint')} value={fields.region} onChange={(event) => set('region')(event.target.value.toUpperCase())} error={fieldError('region')} />
-        <div className="field checkbox">
-          <input id="register-terms" type="checkbox" checked={fields.isTermsAccepted} onChange={(event) => set('isTermsAccepted')(event.target.checked)} />
-          <label htmlFor="register-terms">{t('register.accept', { terms: versions?.terms ?? '…', privacy: versions?.privacy ?? '…' })}</label>
-        </div>
+        <EligibilityFields values={fields} onChange={(key, value) => setFields((current) => ({ ...current, [key]: value }))} fieldError={fieldError} versions={versions} />
         {error && !['display_name', 'email', 'password', 'date_of_birth', 'country', 'region'].includes(error.param ?? '') ? <p className="error" role="alert">{error.message}</p> : null}
         <button type="submit" disabled={isBusy || !versions}>{t('register.submit')}</button>
       </form>

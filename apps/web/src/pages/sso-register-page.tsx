@@ -5,9 +5,9 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { charter } from '../client.js';
 import { describeError, ErrorMessage } from '../components/error-message.js';
+import { EligibilityFields } from '../components/eligibility-fields.js';
 import { FormField } from '../components/form-field.js';
 import { useSession } from '../session-context.js';
-import { countryOptions } from './countries.js';
 import { useFragmentToken } from './use-fragment-token.js';
 
 interface Fields {
@@ -23,7 +23,7 @@ interface Fields {
  * the email; the person still attests their age and country and accepts the terms, like every registration.
  */
 export function SsoRegisterPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const token = useFragmentToken();
   const { refresh } = useSession();
   const navigate = useNavigate();
@@ -98,22 +98,7 @@ export function SsoRegisterPage() {
           {!pending.email_verified ? <p className="hint">{t('ssoRegister.willVerify')}</p> : null}
           <form onSubmit={(event) => void submit(event)} noValidate>
             <FormField label={t('fields.displayName')} autoComplete="name" required value={fields.displayName} onChange={(event) => set('displayName')(event.target.value)} error={fieldError('display_name')} />
-            <FormField label={t('fields.dateOfBirth')} type="date" required hint={t('register.ageHint')} value={fields.dateOfBirth} onChange={(event) => set('dateOfBirth')(event.target.value)} error={fieldError('date_of_birth')} />
-            <div className="field">
-              <label htmlFor="sso-register-country">{t('fields.country')}</label>
-              <select id="sso-register-country" required value={fields.country} onChange={(event) => set('country')(event.target.value)} aria-invalid={fieldError('country') ? true : undefined}>
-                <option value="">{t('register.chooseCountry')}</option>
-                {countryOptions(i18n.language).map((country) => (
-                  <option key={country.code} value={country.code}>{country.name}</option>
-                ))}
-              </select>
-              {fieldError('country') ? <p className="error" role="alert">{fieldError('country')}</p> : null}
-            </div>
-            <FormField label={t('fields.region')} hint={t('register.regionHint')} value={fields.region} onChange={(event) => set('region')(event.target.value.toUpperCase())} error={fieldError('region')} />
-            <div className="field checkbox">
-              <input id="sso-register-terms" type="checkbox" checked={fields.isTermsAccepted} onChange={(event) => set('isTermsAccepted')(event.target.checked)} />
-              <label htmlFor="sso-register-terms">{t('register.accept', { terms: versions?.terms ?? '…', privacy: versions?.privacy ?? '…' })}</label>
-            </div>
+            <EligibilityFields values={fields} onChange={(key, value) => setFields((current) => ({ ...current, [key]: value }))} fieldError={fieldError} versions={versions} />
             {error && !['display_name', 'date_of_birth', 'country', 'region'].includes(error.param ?? '') ? <p className="error" role="alert">{error.message}</p> : null}
             <button type="submit" disabled={isBusy || !versions}>{t('register.submit')}</button>
           </form>
