@@ -99,6 +99,10 @@ describe('web app in Chromium', () => {
     await screenshot(visitorPage, '03b-shared-conversation');
     expect(await seriousAccessibilityViolations(visitorPage)).toEqual([]);
     await visitor.close();
+    await page.getByRole('link', { name: 'Manage shared links' }).click();
+    await page.getByRole('heading', { name: 'Shared links' }).waitFor();
+    await expectAccessible('03c-shared-links');
+    await page.getByRole('link', { name: 'Chat' }).click();
 
     // API keys: create (shown once), use, revoke.
     await page.getByRole('link', { name: 'Settings' }).click();
