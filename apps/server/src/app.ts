@@ -177,6 +177,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
       onUsage: (record) => metrics.observeUsage(record),
       moderation: config.moderation.isEnabled ? moderation : undefined,
       admission: limits?.admission,
+      isAdmissionOverlapped: config.limits.overlapAdmission,
     });
     await inference.refreshHealth();
     // One PlanService per process, shared with the limits when they are on, so admin changes apply at once here.

@@ -123,6 +123,11 @@ export const configSchema = z.object({
       redisFailurePolicy: z.enum(['fail_closed', 'fail_open_local']).default('fail_open_local'),
       /** A Redis call slower than this counts as a failure (generous: a busy node must not look like a dead Redis). */
       redisCommandTimeoutMs: z.number().int().positive().default(250),
+      /**
+       * Start the engine while the reservation is in flight when this node last saw every window of the request
+       * at least half free (a refusal then cancels the engine call); near a limit the engine waits for admission.
+       */
+      overlapAdmission: z.boolean().default(true),
     })
     .prefault({}),
   /** Acceptable-use checks (AUP-1, AUP-2): the policy is validated by core's `parseModerationPolicy`. */

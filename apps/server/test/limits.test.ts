@@ -1,4 +1,6 @@
-import { newUserRecord } from '@charter/core';
+import { newUserRecord, RateLimiter, systemClock } from '@charter/core';
+import { RedisRateLimitStore } from '@charter/limits-redis';
+import { Redis } from 'ioredis';
 import { freePort, startRedisServer } from '@charter/testing';
 import { testDialects } from '@charter/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -135,6 +137,57 @@ describe('rate limits when Redis fails', () => {
       expect((await test.app.fastify.inject({ method: 'GET', url: '/metrics' })).payload).toMatch(/charter_rate_limit_store_degraded 1/);
     } finally {
       await redis.stop().catch(() => {});
+    }
+  });
+});
+
+describe.each([true, false])('engine start overlapping the reservation (limits.overlapAdmission %s)', (isOverlapped) => {
+  it('API-5 a refusal after another node used the room cancels the engine call; a spent window is never overlapped', async () => {
+    const redis = await startRedisServer(await freePort());
+    const otherNode = new Redis(redis.url);
+    const test = await startTestApp('sqlite', { config: { redis: { url: redis.url }, limits: { overlapAdmission: isOverlapped } } });
+    try {
+      const plan = tightPlan(`overlap_${String(isOverlapped)}`, { limits: { requestsPerMinute: 100, requestsPerHour: null, tokensPerMinute: null, concurrentRequests: null } });
+      const key = await onPlan(test, plan);
+      const upstreamChats = () => test.upstream.requestsTo('/v1/chat/completions');
+      expect((await chat(test, key)).statusCode).toBe(200);
+      // Admitted either way, with the same headers, whether or not the engine started first.
+      const admitted = await chat(test, key);
+      expect(admitted.statusCode).toBe(200);
+      expect(admitted.headers['x-ratelimit-remaining-requests']).toBe('98');
+      expect(upstreamChats()).toHaveLength(2);
+
+      // Another node takes the rest of the owner's minute; this node last saw 98 of 100 left.
+      const limiter = new RateLimiter({ store: new RedisRateLimitStore({ redis: otherNode }), clock: systemClock });
+      const owner = { scope: 'owner' as const, id: `user:user_${plan.id}`, limits: { requestsPerMinute: 100, requestsPerHour: null, tokensPerMinute: null, concurrentRequests: null } };
+      expect((await limiter.reserve({ subjects: [owner], requestCost: 98, tokenCost: 0 })).isAdmitted).toBe(true);
+
+      test.upstream.configure({ hangBeforeHeadersMs: 5_000 });
+      const startedAt = performance.now();
+      const refused = await chat(test, key);
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().error.code).toBe('rate_limit_exceeded');
+      // The client does not wait for the engine it was never admitted to.
+      expect(performance.now() - startedAt).toBeLessThan(4_000);
+      // Now this node knows the window is spent: the engine is not called before admission.
+      const second = await chat(test, key);
+      expect(second.statusCode).toBe(429);
+
+      // Nothing reached the client from the engine for a refused request: any call that got to the upstream was cut.
+      await expect.poll(() => upstreamChats().slice(2).every((request) => request.isAborted)).toBe(true);
+      expect(upstreamChats().length).toBeLessThanOrEqual(isOverlapped ? 3 : 2);
+
+      // One usage record per request, however it ended; a refused request names the engine only when it was started.
+      await test.app.services.metering.flush();
+      const rows = await test.app.services.metering.listByUser({ userId: `user_${plan.id}`, from: new Date(0), to: new Date(Date.now() + 1000) });
+      const byRequest = new Map(rows.map((row) => [row.requestId, row]));
+      expect(rows).toHaveLength(4);
+      expect(byRequest.get(String(refused.headers['x-request-id']))).toMatchObject({ status: 'failed', errorCode: 'rate_limit_exceeded', engineId: isOverlapped ? 'fake' : null });
+      expect(byRequest.get(String(second.headers['x-request-id']))).toMatchObject({ status: 'failed', errorCode: 'rate_limit_exceeded', engineId: null });
+    } finally {
+      await test.close();
+      otherNode.disconnect();
+      await redis.stop();
     }
   });
 });

@@ -71,6 +71,26 @@ export interface InferenceServiceOptions {
   moderation?: ModerationService;
   /** Plans, quotas and rate limits (API-5, API-6, AUP-9); none when limits are off. */
   admission?: AdmissionControl;
+  /**
+   * Start the engine while the rate-limit reservation is in flight when this node last saw ample room in every
+   * window (`AdmissionControl.hasHeadroom`); a refusal cancels the engine call before anything reaches the client.
+   * Saves a store round trip of latency (Redis); near a limit the engine is only called once admitted. Default false.
+   */
+  isAdmissionOverlapped?: boolean;
+}
+
+/** What a generation endpoint prepares once its input passed moderation. */
+interface PreparedGeneration {
+  notices: string[];
+  estimatePromptTokens: () => number;
+  count: (target: RouteTarget) => Promise<number | undefined>;
+  stream: (target: RouteTarget, maxTokens: number | undefined, signal: AbortSignal) => AsyncIterable<GenerationEvent>;
+}
+
+/** The first event of a stream and the iterator for the rest. */
+interface OpenedStream {
+  first: IteratorResult<GenerationEvent>;
+  iterator: AsyncIterator<GenerationEvent>;
 }
 
 /**
@@ -93,6 +113,7 @@ export class InferenceService {
   readonly #onUsage: (record: UsageRecord) => void;
   readonly #moderation: ModerationService | undefined;
   readonly #admission: AdmissionControl | undefined;
+  readonly #isAdmissionOverlapped: boolean;
   readonly #health = new Map<InferenceEngine, EngineHealth>();
   readonly #healthTimer: NodeJS.Timeout;
 
@@ -105,6 +126,7 @@ export class InferenceService {
     this.#onUsage = options.onUsage ?? (() => {});
     this.#moderation = options.moderation;
     this.#admission = options.admission;
+    this.#isAdmissionOverlapped = options.isAdmissionOverlapped ?? false;
     this.#healthTimer = setInterval(() => void this.refreshHealth(), options.healthRefreshMs ?? 5000);
     this.#healthTimer.unref();
   }
@@ -151,7 +173,7 @@ export class InferenceService {
         notices: verdict?.notices ?? [],
         estimatePromptTokens: () => estimateTokens(checked.messages.reduce((sum, message) => sum + (message.content?.length ?? 0), 0)),
         count: (target) => target.engine.countChatTokens({ ...checked, model: target.engineModel }),
-        stream: (target, maxTokens) => target.engine.streamChat({ ...checked, model: target.engineModel, maxTokens }, { signal: context.signal, isStreamed: context.isStreamed }),
+        stream: (target, maxTokens, signal) => target.engine.streamChat({ ...checked, model: target.engineModel, maxTokens }, { signal, isStreamed: context.isStreamed }),
       };
     });
   }
@@ -165,8 +187,7 @@ export class InferenceService {
         notices: verdict?.notices ?? [],
         estimatePromptTokens: () => estimateTokens(checked.prompt.length),
         count: (target) => target.engine.countTextTokens(target.engineModel, checked.prompt),
-        stream: (target, maxTokens) =>
-          target.engine.streamTextCompletion({ ...checked, model: target.engineModel, maxTokens }, { signal: context.signal, isStreamed: context.isStreamed }),
+        stream: (target, maxTokens, signal) => target.engine.streamTextCompletion({ ...checked, model: target.engineModel, maxTokens }, { signal, isStreamed: context.isStreamed }),
       };
     });
   }
@@ -204,12 +225,7 @@ export class InferenceService {
     model: string,
     requestedMaxTokens: number | undefined,
     context: RequestContext,
-    prepare: () => Promise<{
-      notices: string[];
-      estimatePromptTokens: () => number;
-      count: (target: RouteTarget) => Promise<number | undefined>;
-      stream: (target: RouteTarget, maxTokens: number | undefined) => AsyncIterable<GenerationEvent>;
-    }>,
+    prepare: () => Promise<PreparedGeneration>,
   ): Promise<Generation> {
     const meter = this.#startMeter(endpoint, model, context);
     try {
@@ -231,11 +247,20 @@ export class InferenceService {
         }
         reservedCompletionTokens ??= route.contextWindow - promptTokens;
       }
+      let opened: OpenedStream;
       if (plan && this.#admission) {
         const tokenCost = (promptTokens ?? calls.estimatePromptTokens()) + (reservedCompletionTokens ?? Math.min(route.contextWindow, defaultOutputReservation));
-        meter.admission = await this.#admission.admit(context.principal, plan, tokenCost);
+        const quota = await this.#admission.checkQuota(plan);
+        if (this.#isAdmissionOverlapped && this.#admission.hasHeadroom(context.principal, plan, tokenCost)) {
+          opened = await this.#openWhileAdmitting(this.#admission.reserve(context.principal, plan, tokenCost, quota), targets, context, meter, calls, maxTokens);
+        } else {
+          meter.admission = await this.#admission.reserve(context.principal, plan, tokenCost, quota);
+          opened = await this.#firstEventWithFallback(targets, context.signal, meter, (target) => calls.stream(target, maxTokens, context.signal), context.requestId);
+        }
+      } else {
+        opened = await this.#firstEventWithFallback(targets, context.signal, meter, (target) => calls.stream(target, maxTokens, context.signal), context.requestId);
       }
-      const { first, iterator } = await this.#firstEventWithFallback(targets, context, meter, (target) => calls.stream(target, maxTokens));
+      const { first, iterator } = opened;
       const guards = this.#moderation ? { text: this.#moderation.createOutputGuard(context), toolCalls: this.#moderation.createToolCallGuard(context) } : undefined;
       return { model, notices: calls.notices, rateLimitHeaders: meter.admission?.headers ?? {}, [Symbol.asyncIterator]: () => this.#meteredEvents(first, iterator, meter, context, guards) };
     } catch (error) {
@@ -245,13 +270,43 @@ export class InferenceService {
     }
   }
 
-  /** Open the stream on the first target that yields an event; retryable failures before that fall through. */
-  async #firstEventWithFallback(
+  /**
+   * The engine starts while the reservation is in flight. Both are awaited, so a reservation is never left
+   * behind (an engine failure releases it like any other); a refusal cancels the engine call at once and is
+   * what the client gets.
+   */
+  async #openWhileAdmitting(
+    admitting: Promise<Admission>,
     targets: RouteTarget[],
     context: RequestContext,
     meter: Meter,
+    calls: PreparedGeneration,
+    maxTokens: number | undefined,
+  ): Promise<OpenedStream> {
+    const refusal = new AbortController();
+    const signal = AbortSignal.any([context.signal, refusal.signal]);
+    admitting.catch(() => refusal.abort());
+    const [admitted, opened] = await Promise.allSettled([
+      admitting,
+      this.#firstEventWithFallback(targets, signal, meter, (target) => calls.stream(target, maxTokens, signal), context.requestId),
+    ]);
+    if (admitted.status === 'rejected') {
+      if (opened.status === 'fulfilled') void opened.value.iterator.return?.();
+      throw admitted.reason;
+    }
+    meter.admission = admitted.value;
+    if (opened.status === 'rejected') throw opened.reason;
+    return opened.value;
+  }
+
+  /** Open the stream on the first target that yields an event; retryable failures before that fall through. */
+  async #firstEventWithFallback(
+    targets: RouteTarget[],
+    signal: AbortSignal,
+    meter: Meter,
     open: (target: RouteTarget) => AsyncIterable<GenerationEvent>,
-  ): Promise<{ first: IteratorResult<GenerationEvent>; iterator: AsyncIterator<GenerationEvent> }> {
+    requestId: string,
+  ): Promise<OpenedStream> {
     let lastError: unknown;
     for (const target of targets) {
       meter.engineId = target.engine.id;
@@ -261,8 +316,8 @@ export class InferenceService {
         return { first, iterator };
       } catch (error) {
         lastError = error;
-        if (!isRetryable(error) || context.signal.aborted) throw error;
-        this.#logger.warn({ requestId: context.requestId, engine: target.engine.id, kind: failureKind(error) }, 'engine failed; trying the next route target');
+        if (!isRetryable(error) || signal.aborted) throw error;
+        this.#logger.warn({ requestId, engine: target.engine.id, kind: failureKind(error) }, 'engine failed; trying the next route target');
       }
     }
     throw lastError;

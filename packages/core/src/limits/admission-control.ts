@@ -2,6 +2,7 @@ import type { Principal } from '../accounts/principal.js';
 import type { PlanService } from '../plans/plan-service.js';
 import type { EffectivePlan } from '../plans/plan.js';
 import type { QuotaService } from './quota-service.js';
+import type { QuotaStatus } from './quota.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { rateLimitHeaders, type RateLimitHeaderValues } from './rate-limit-headers.js';
 import { rateLimitSubjectsFor } from './rate-limit-subject.js';
@@ -41,9 +42,26 @@ export class AdmissionControl {
 
   /** Quota check and rate-limit reservation; throws `insufficient_quota` or `rate_limit_exceeded` (429). */
   async admit(principal: Principal, plan: EffectivePlan, tokenCost: number): Promise<Admission> {
-    const quota = await this.#quotas.check(plan);
+    return this.reserve(principal, plan, tokenCost, await this.checkQuota(plan));
+  }
+
+  /** The quota half of `admit` (cached reads): throws `insufficient_quota` past a blocking quota. */
+  checkQuota(plan: EffectivePlan): Promise<QuotaStatus> {
+    return this.#quotas.check(plan);
+  }
+
+  /** The rate-limit half of `admit`, after `checkQuota`: throws `rate_limit_exceeded` (429). */
+  async reserve(principal: Principal, plan: EffectivePlan, tokenCost: number, quota: QuotaStatus): Promise<Admission> {
     const reservation = await this.#rateLimiter.admit({ subjects: rateLimitSubjectsFor(principal, plan.owner, plan.limits), tokenCost });
     return { plan, reservation, headers: rateLimitHeaders(reservation), isOverage: quota.isOverage };
+  }
+
+  /**
+   * Whether `reserve` is all but certain to admit this request, from what this node last heard (no I/O; see
+   * `RateLimiter.hasHeadroom`), so the engine may be started while the reservation is in flight.
+   */
+  hasHeadroom(principal: Principal, plan: EffectivePlan, tokenCost: number): boolean {
+    return this.#rateLimiter.hasHeadroom({ subjects: rateLimitSubjectsFor(principal, plan.owner, plan.limits), tokenCost });
   }
 
   /** The request ended having used `tokens`: unused tokens go back to the windows and the quota counts them. */

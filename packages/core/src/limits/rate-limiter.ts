@@ -20,7 +20,24 @@ export interface RateLimiterOptions {
   leaseMs?: number;
   /** `Retry-After` given when a concurrency limit refuses (no clock says when a running request ends). */
   concurrencyRetryAfterMs?: number;
+  /**
+   * `hasHeadroom` says yes only when this node's last answer for every window of the request, at most
+   * `headroomMaxAgeMs` old, left at least this fraction of the limit after the request's cost. Default 0.5.
+   */
+  headroomFraction?: number;
+  /** Default 1000 ms. */
+  headroomMaxAgeMs?: number;
 }
+
+/** What this node last heard about one window: units left and when (its own clock). */
+interface WindowSighting {
+  remaining: number;
+  limit: number;
+  seenAtMs: number;
+}
+
+/** Sightings beyond this many are dropped wholesale; they only decide whether work may start early. */
+const maxSightings = 10_000;
 
 /** Where a window of a subject sits in the store's request, to map the store's answer back. */
 interface PlannedWindow {
@@ -43,6 +60,10 @@ export class RateLimiter {
   readonly #concurrencyRetryAfterMs: number;
   /** Reservations already settled by this limiter, so a second settle/release is a no-op without I/O. */
   readonly #settled = new WeakSet<Reservation>();
+  readonly #headroomFraction: number;
+  readonly #headroomMaxAgeMs: number;
+  /** The last state of each window key this node saw in a store answer. */
+  readonly #sightings = new Map<string, WindowSighting>();
 
   constructor(options: RateLimiterOptions) {
     this.#store = options.store;
@@ -50,6 +71,34 @@ export class RateLimiter {
     this.#logger = options.logger;
     this.#leaseMs = options.leaseMs ?? 15 * 60_000;
     this.#concurrencyRetryAfterMs = options.concurrencyRetryAfterMs ?? 1000;
+    this.#headroomFraction = options.headroomFraction ?? 0.5;
+    this.#headroomMaxAgeMs = options.headroomMaxAgeMs ?? 1000;
+  }
+
+  /**
+   * Whether a reservation for this request is all but certain to be admitted, judged only from what this node
+   * last heard from the store (no I/O): every window it would take from was seen recently with at least
+   * `headroomFraction` of its limit left after this request's cost. Other nodes may have used the room since,
+   * so this never replaces `reserve`; it lets a caller start work while the reservation is in flight.
+   */
+  hasHeadroom(input: RateLimitReserveInput): boolean {
+    const planned = planWindows(input.subjects, input.requestCost ?? 1, input.tokenCost);
+    const nowMs = this.#clock().getTime();
+    for (const { window } of planned) {
+      const sighting = this.#sightings.get(window.key);
+      if (!sighting || sighting.limit !== window.limit || nowMs - sighting.seenAtMs > this.#headroomMaxAgeMs) return false;
+      if (sighting.remaining - window.cost < sighting.limit * this.#headroomFraction) return false;
+    }
+    return true;
+  }
+
+  #remember(planned: readonly PlannedWindow[], windows: readonly RateLimitWindowState[]): void {
+    if (this.#sightings.size >= maxSightings) this.#sightings.clear();
+    const seenAtMs = this.#clock().getTime();
+    for (let index = 0; index < planned.length; index++) {
+      const state = windows[index]!;
+      this.#sightings.set(planned[index]!.window.key, { remaining: state.remaining, limit: state.limit, seenAtMs });
+    }
   }
 
   /** Admit or refuse; never throws for a refusal (see `admit`). Throws when the store fails and its policy says so. */
@@ -80,6 +129,7 @@ export class RateLimiter {
         resetAtMs: result.nowMs + state.resetAfterMs,
       };
     });
+    this.#remember(planned, windows);
     if (result.isAdmitted) {
       const taken = planned.map((entry) => ({ ...entry.window, kind: entry.kind }));
       return { isAdmitted: true, reservation: { id, decidedAtMs: result.nowMs, requestCost, tokenCost, windows, taken, partitionKey, storeTag: result.storeTag } };
