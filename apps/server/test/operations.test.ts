@@ -31,6 +31,9 @@ describe('operations endpoints', () => {
     expect(text).toMatch(/charter_tokens_total\{model="fake-model",kind="completion"\} [1-9]/);
     expect(text).toMatch(/charter_engine_queue_depth\{engine="fake"\} 0/);
     expect(text).toMatch(/charter_errors_total\{code="model_not_found"\} 1/);
+    // The unknown model's name is the client's: it never becomes a label value.
+    expect(text).toMatch(/charter_inference_requests_total\{model="\(unknown\)",endpoint="chat.completions",status="failed"\} 1/);
+    expect(text).not.toContain('"nope"');
   });
 
   it('API-8 serves an OpenAPI 3.1 document generated from the validation schemas, and a docs page', async () => {

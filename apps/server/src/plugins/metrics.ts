@@ -32,6 +32,7 @@ export class ServerMetrics {
   // these are touched for every request. Label values come from route patterns, models and status codes: bounded.
   readonly #requestChildren = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<'method' | 'route'> }>();
   readonly #usageChildren = new Map<string, Counter.Internal>();
+  readonly #modelChildren = new Map<string, { promptTokens: Counter.Internal; completionTokens: Counter.Internal; timeToFirstToken: Histogram.Internal<'model'> }>();
 
   constructor(inference: () => InferenceService | undefined) {
     collectDefaultMetrics({ register: this.registry });
@@ -52,7 +53,9 @@ export class ServerMetrics {
     engineGauge('charter_engine_healthy', '1 when the engine reports healthy.', (state) => (state.isHealthy ? 1 : 0));
   }
 
-  observeUsage(record: UsageRecord): void {
+  observeUsage(usage: UsageRecord): void {
+    // A model nobody serves is whatever the client typed: one label value for all of them keeps the series bounded.
+    const record = usage.errorCode === 'model_not_found' ? { ...usage, model: '(unknown)' } : usage;
     const key = `${record.model}\n${record.endpoint}\n${record.status}`;
     let requests = this.#usageChildren.get(key);
     if (!requests) {
@@ -60,9 +63,18 @@ export class ServerMetrics {
       this.#usageChildren.set(key, requests);
     }
     requests.inc();
-    if (record.promptTokens > 0) this.#tokens.inc({ model: record.model, kind: 'prompt' }, record.promptTokens);
-    if (record.completionTokens > 0) this.#tokens.inc({ model: record.model, kind: 'completion' }, record.completionTokens);
-    if (record.timeToFirstTokenMs !== null) this.#timeToFirstToken.observe({ model: record.model }, record.timeToFirstTokenMs / 1000);
+    let model = this.#modelChildren.get(record.model);
+    if (!model) {
+      model = {
+        promptTokens: this.#tokens.labels({ model: record.model, kind: 'prompt' }),
+        completionTokens: this.#tokens.labels({ model: record.model, kind: 'completion' }),
+        timeToFirstToken: this.#timeToFirstToken.labels({ model: record.model }),
+      };
+      this.#modelChildren.set(record.model, model);
+    }
+    if (record.promptTokens > 0) model.promptTokens.inc(record.promptTokens);
+    if (record.completionTokens > 0) model.completionTokens.inc(record.completionTokens);
+    if (record.timeToFirstTokenMs !== null) model.timeToFirstToken.observe(record.timeToFirstTokenMs / 1000);
   }
 
   observeError(code: string): void {
