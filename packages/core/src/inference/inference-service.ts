@@ -13,7 +13,7 @@ import { CharterError, ContextLengthExceededError, ModelNotFoundError, Permissio
 import type { MeteringService } from '../metering/metering-service.js';
 import type { UsageRecord } from '../metering/usage-record.js';
 import type { Clock } from '../shared/clock.js';
-import { newId } from '../shared/ids.js';
+import { newTimeOrderedId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import type { Admission, AdmissionControl } from '../limits/admission-control.js';
 import type { RateLimitHeaderValues } from '../limits/rate-limit-headers.js';
@@ -417,7 +417,7 @@ export class InferenceService {
       else this.#admission?.settle(meter.admission, usedTokens);
     }
     const record: UsageRecord = {
-      id: newId('usage'),
+      id: newTimeOrderedId('usage'),
       requestId: context.requestId,
       apiKeyId: context.principal.apiKeyId,
       userId: context.principal.userId,
