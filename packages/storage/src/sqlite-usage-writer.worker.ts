@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './open-database.js';
 import { SqlUsageRepository } from './sql-usage-repository.js';
@@ -7,6 +8,13 @@ import type { UsageWriterData, UsageWriterReply, UsageWriterRequest } from './sq
 const port = parentPort;
 if (!port) throw new Error('sqlite-usage-writer.worker.ts runs only as a worker thread.');
 const { filename } = workerData as UsageWriterData;
+// Lowest CPU priority for this thread only (Linux applies nice per thread): a batch of inserts then waits for a
+// free core instead of taking one from the request path, which would show as latency spikes of a scheduler tick.
+try {
+  setPriority(19);
+} catch {
+  // Not permitted on this platform: the writer runs at normal priority.
+}
 const opening = openDatabase({ url: filename }).then((database) => ({ database, usage: new SqlUsageRepository(database.db) }));
 // A failed open is answered to each batch below; it must not also end the thread as an unhandled rejection.
 opening.catch(() => {});

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createTestDatabase, type TestDatabase } from '@charter/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { at, buildUsageRecord } from './__fixtures__/build-records.js';
@@ -28,6 +29,18 @@ describe('ThreadedSqliteUsageRepository', () => {
     await usage.insertMany([second, first]);
 
     expect(await usage.listByUser({ userId: 'user_alice', ...wholeRange })).toEqual([second, first]);
+  });
+
+  it.runIf(process.platform === 'linux')('OPS-3 the writer thread runs at the lowest CPU priority, the rest of the process at its own', async () => {
+    const niceOf = (thread: string) => {
+      const stat = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const niceOfThreads = () => readdirSync('/proc/self/task').map(niceOf);
+    const before = niceOfThreads().filter((nice) => nice === 19).length;
+    await usage.insertMany([buildUsageRecord({ userId: 'user_nice', createdAt: at(1) })]);
+    expect(niceOfThreads().filter((nice) => nice === 19).length).toBe(before + 1);
+    expect(niceOf(String(process.pid))).not.toBe(19);
   });
 
   it('BIL-3 close() lets batches already sent finish before the thread ends', async () => {
