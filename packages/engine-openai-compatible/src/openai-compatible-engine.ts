@@ -545,7 +545,7 @@ class StreamWatchdog {
     firstByteBudgetMs: number,
     private readonly idleTimeoutMs: number,
   ) {
-    this.timer = setTimeout(this.onTimeout, firstByteBudgetMs);
+    this.timer = setTimeout(onWatchdogTimeout, firstByteBudgetMs, this);
   }
 
   received(): void {
@@ -555,14 +555,15 @@ class StreamWatchdog {
     }
     this.hasFirstByte = true;
     clearTimeout(this.timer);
-    this.timer = setTimeout(this.onTimeout, this.idleTimeoutMs);
+    this.timer = setTimeout(onWatchdogTimeout, this.idleTimeoutMs, this);
   }
 
   stop(): void {
     clearTimeout(this.timer);
   }
 
-  private readonly onTimeout = (): void => {
+  /** The timer fired (see `onWatchdogTimeout`). */
+  expire(): void {
     if (!this.isWaiting) {
       this.timer.refresh();
       return;
@@ -571,7 +572,12 @@ class StreamWatchdog {
       ? `upstream sent nothing for ${this.idleTimeoutMs} ms`
       : 'upstream sent no first byte in time';
     this.body.destroy(new EngineFailure('timeout', message));
-  };
+  }
+}
+
+// A module-level callback with the watchdog as its argument: no function is made per request.
+function onWatchdogTimeout(watchdog: StreamWatchdog): void {
+  watchdog.expire();
 }
 
 function flattenHeaders(common: Map<string, string>, defaults: Record<string, string>): string[] {
