@@ -73,7 +73,7 @@ export interface InferenceServiceOptions {
   admission?: AdmissionControl;
   /**
    * Start the engine while the rate-limit reservation is in flight when this node last saw ample room in every
-   * window (`AdmissionControl.hasHeadroom`); a refusal cancels the engine call before anything reaches the client.
+   * window (`AdmissionControl.claimHeadroom`); a refusal cancels the engine call before anything reaches the client.
    * Saves a store round trip of latency (Redis); near a limit the engine is only called once admitted. Default false.
    */
   isAdmissionOverlapped?: boolean;
@@ -251,7 +251,7 @@ export class InferenceService {
       if (plan && this.#admission) {
         const tokenCost = (promptTokens ?? calls.estimatePromptTokens()) + (reservedCompletionTokens ?? Math.min(route.contextWindow, defaultOutputReservation));
         const quota = await this.#admission.checkQuota(plan);
-        if (this.#isAdmissionOverlapped && this.#admission.hasHeadroom(context.principal, plan, tokenCost)) {
+        if (this.#isAdmissionOverlapped && this.#admission.claimHeadroom(context.principal, plan, tokenCost)) {
           opened = await this.#openWhileAdmitting(this.#admission.reserve(context.principal, plan, tokenCost, quota), targets, context, meter, calls, maxTokens);
         } else {
           meter.admission = await this.#admission.reserve(context.principal, plan, tokenCost, quota);

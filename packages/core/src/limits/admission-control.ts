@@ -58,10 +58,10 @@ export class AdmissionControl {
 
   /**
    * Whether `reserve` is all but certain to admit this request, from what this node last heard (no I/O; see
-   * `RateLimiter.hasHeadroom`), so the engine may be started while the reservation is in flight.
+   * `RateLimiter.claimHeadroom`), so the engine may be started while the reservation is in flight.
    */
-  hasHeadroom(principal: Principal, plan: EffectivePlan, tokenCost: number): boolean {
-    return this.#rateLimiter.hasHeadroom({ subjects: rateLimitSubjectsFor(principal, plan.owner, plan.limits), tokenCost });
+  claimHeadroom(principal: Principal, plan: EffectivePlan, tokenCost: number): boolean {
+    return this.#rateLimiter.claimHeadroom({ subjects: rateLimitSubjectsFor(principal, plan.owner, plan.limits), tokenCost });
   }
 
   /** The request ended having used `tokens`: unused tokens go back to the windows and the quota counts them. */

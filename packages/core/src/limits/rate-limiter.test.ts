@@ -219,35 +219,37 @@ describe('RateLimiter on the in-memory store', () => {
     expect(warnings).toEqual(['rate-limit reservation could not be settled']);
   });
 
-  it('API-5 hasHeadroom: yes only after a recent answer left at least half of every window after the cost', async () => {
+  it('API-5 claimHeadroom: yes only after a recent answer left at least half of every window after the cost', async () => {
     const { limiter, advance } = setup();
     const subjects: RateLimitSubject[] = [
       { scope: 'key', id: 'key_h', limits: limits({ requestsPerMinute: 10, tokensPerMinute: 1_000 }) },
       { scope: 'owner', id: 'user:h', limits: limits({ requestsPerMinute: 100 }) },
     ];
     // Nothing heard yet: the caller must wait for the store.
-    expect(limiter.hasHeadroom({ subjects, tokenCost: 10 })).toBe(false);
+    expect(limiter.claimHeadroom({ subjects, tokenCost: 10 })).toBe(false);
     admitted(await limiter.reserve({ subjects, tokenCost: 10 }));
-    // Key: 9 of 10 requests and 990 of 1,000 tokens left; after this request's cost still at least half.
-    expect(limiter.hasHeadroom({ subjects, tokenCost: 10 })).toBe(true);
-    expect(limiter.hasHeadroom({ subjects, tokenCost: 600 })).toBe(false);
-    for (let index = 0; index < 4; index++) admitted(await limiter.reserve({ subjects, tokenCost: 10 }));
-    // 5 of 10 requests left: one more would leave 4, under half.
-    expect(limiter.hasHeadroom({ subjects, tokenCost: 10 })).toBe(false);
+    // The key has 9 of 10 requests and 990 of 1,000 tokens left: too many tokens would leave under half.
+    expect(limiter.claimHeadroom({ subjects, tokenCost: 600 })).toBe(false);
+    // Each yes counts against what was heard: 9 → 8 → 7 → 6 → 5 requests left, then one more would leave 4.
+    const claims = Array.from({ length: 6 }, () => limiter.claimHeadroom({ subjects, tokenCost: 10 }));
+    expect(claims).toEqual([true, true, true, true, false, false]);
+    // The store's next answer replaces what was counted locally.
+    admitted(await limiter.reserve({ subjects, tokenCost: 10 }));
+    expect(limiter.claimHeadroom({ subjects, tokenCost: 10 })).toBe(true);
     // A refusal is remembered as well.
     const other: RateLimitSubject[] = [{ scope: 'owner', id: 'user:h2', limits: limits({ requestsPerMinute: 2 }) }];
     admitted(await limiter.reserve({ subjects: other, tokenCost: 0 }));
     admitted(await limiter.reserve({ subjects: other, tokenCost: 0 }));
     expect((await limiter.reserve({ subjects: other, tokenCost: 0 })).isAdmitted).toBe(false);
-    expect(limiter.hasHeadroom({ subjects: other, tokenCost: 0 })).toBe(false);
+    expect(limiter.claimHeadroom({ subjects: other, tokenCost: 0 })).toBe(false);
     // What was heard goes stale after a second.
     const fresh: RateLimitSubject[] = [{ scope: 'owner', id: 'user:h3', limits: limits({ requestsPerMinute: 100 }) }];
     admitted(await limiter.reserve({ subjects: fresh, tokenCost: 0 }));
-    expect(limiter.hasHeadroom({ subjects: fresh, tokenCost: 0 })).toBe(true);
     advance(1_001);
-    expect(limiter.hasHeadroom({ subjects: fresh, tokenCost: 0 })).toBe(false);
+    expect(limiter.claimHeadroom({ subjects: fresh, tokenCost: 0 })).toBe(false);
     // A plan change (another limit for the same window) is not judged by the old answer.
     admitted(await limiter.reserve({ subjects: fresh, tokenCost: 0 }));
-    expect(limiter.hasHeadroom({ subjects: [{ ...fresh[0]!, limits: limits({ requestsPerMinute: 200 }) }], tokenCost: 0 })).toBe(false);
+    expect(limiter.claimHeadroom({ subjects: [{ ...fresh[0]!, limits: limits({ requestsPerMinute: 200 }) }], tokenCost: 0 })).toBe(false);
+    expect(limiter.claimHeadroom({ subjects: fresh, tokenCost: 0 })).toBe(true);
   });
 });

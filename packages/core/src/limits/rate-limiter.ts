@@ -21,7 +21,7 @@ export interface RateLimiterOptions {
   /** `Retry-After` given when a concurrency limit refuses (no clock says when a running request ends). */
   concurrencyRetryAfterMs?: number;
   /**
-   * `hasHeadroom` says yes only when this node's last answer for every window of the request, at most
+   * `claimHeadroom` says yes only when this node's last answer for every window of the request, at most
    * `headroomMaxAgeMs` old, left at least this fraction of the limit after the request's cost. Default 0.5.
    */
   headroomFraction?: number;
@@ -78,17 +78,22 @@ export class RateLimiter {
   /**
    * Whether a reservation for this request is all but certain to be admitted, judged only from what this node
    * last heard from the store (no I/O): every window it would take from was seen recently with at least
-   * `headroomFraction` of its limit left after this request's cost. Other nodes may have used the room since,
-   * so this never replaces `reserve`; it lets a caller start work while the reservation is in flight.
+   * `headroomFraction` of its limit left after this request's cost. A yes counts the request against what was
+   * heard until the store answers, so a burst on this node stops getting yes once it could fill that room. Other
+   * nodes may have used the room since, so this never replaces `reserve`; it lets a caller start work while the
+   * reservation is in flight.
    */
-  hasHeadroom(input: RateLimitReserveInput): boolean {
+  claimHeadroom(input: RateLimitReserveInput): boolean {
     const planned = planWindows(input.subjects, input.requestCost ?? 1, input.tokenCost);
     const nowMs = this.#clock().getTime();
+    const sightings: WindowSighting[] = [];
     for (const { window } of planned) {
       const sighting = this.#sightings.get(window.key);
       if (!sighting || sighting.limit !== window.limit || nowMs - sighting.seenAtMs > this.#headroomMaxAgeMs) return false;
       if (sighting.remaining - window.cost < sighting.limit * this.#headroomFraction) return false;
+      sightings.push(sighting);
     }
+    planned.forEach(({ window }, index) => (sightings[index]!.remaining -= window.cost));
     return true;
   }
 
