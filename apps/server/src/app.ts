@@ -58,7 +58,7 @@ import { moderationsRoute } from './routes/openai/moderations.route.js';
 import { createRequestSignal, InflightRequests } from './routes/openai/request-lifecycle.js';
 import { operationsRoute } from './routes/operations/health.route.js';
 import type { AppServices, RouteContext } from './routes/route-context.js';
-import { AdminAccessPolicy, PlanService, UsageReportService } from '@charter/core';
+import { AdminAccessPolicy, PlanService, ServerShuttingDown, UsageReportService } from '@charter/core';
 import { SqlPlanRepository } from '@charter/storage';
 import { usageRoute } from './routes/account/usage.route.js';
 import { createSso } from './sso.js';
@@ -276,7 +276,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
         const drained = await inflight.waitUntilDrained(graceMs);
         if (!drained) {
           logger.warn({ remaining: inflight.size }, 'shutdown grace period over; cancelling remaining requests');
-          inflight.abortAll(new Error('server shutting down'));
+          inflight.abortAll(new ServerShuttingDown());
         }
         await fastifyClosed;
         await inference?.close();

@@ -79,12 +79,29 @@ describe('request lifecycle', () => {
     test = await startTestApp('sqlite', { upstream: { chunkDelayMs: 300, text: 'slow '.repeat(200) } });
     const base = await listen(test);
     const current = test;
-    const streaming = fetch(`${base}/v1/chat/completions`, { method: 'POST', headers: { ...bearer(current.ownerKey), 'content-type': 'application/json' }, body: chatBody(true) }).then((response) => response.text());
-    await waitFor(() => current.upstream.requests.some((request) => request.path.endsWith('/chat/completions')));
-    await current.app.close(300);
-    const payload = await streaming;
+    const response = await fetch(`${base}/v1/chat/completions`, { method: 'POST', headers: { ...bearer(current.ownerKey), 'content-type': 'application/json' }, body: chatBody(true) });
+    // The stream is running (its first event arrived) when the shutdown starts; the case of a request still waiting
+    // for the engine is the test below.
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let payload = decoder.decode((await reader.read()).value, { stream: true });
+    expect(payload).toContain('data: ');
+    const closing = current.app.close(300);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) payload += decoder.decode(chunk.value, { stream: true });
+    await closing;
     expect(payload).toContain('"error"');
     expect(payload).not.toContain('[DONE]');
+  });
+
+  it('API-9 a request still waiting for the engine when the grace period ends gets 503, retryable', async () => {
+    test = await startTestApp('sqlite', { upstream: { hangBeforeHeadersMs: 10_000 } });
+    const current = test;
+    const answer = current.app.fastify.inject({ method: 'POST', url: '/v1/chat/completions', headers: { ...bearer(current.ownerKey), 'content-type': 'application/json' }, payload: chatBody(true) });
+    await waitFor(() => current.upstream.requests.some((request) => request.path.endsWith('/chat/completions')));
+    await current.app.close(300);
+    const response = await answer;
+    expect(response.statusCode).toBe(503);
+    expect(response.json().error).toMatchObject({ code: 'engine_unavailable', type: 'server_error' });
   });
 
   it('API-1 a stuck upstream ends in 504 timeout when the request deadline passes', async () => {

@@ -9,6 +9,14 @@ export class DeadlineExceeded extends Error {
   }
 }
 
+/** Why the request's signal was aborted: the server shut down before the request finished (its grace period ended). */
+export class ServerShuttingDown extends Error {
+  constructor() {
+    super('The server is shutting down; send the request again.');
+    this.name = 'ServerShuttingDown';
+  }
+}
+
 /** The client went away; nothing is sent, the usage is recorded as cancelled. */
 export class RequestCancelledError extends CharterError {
   constructor() {
@@ -20,6 +28,7 @@ export class RequestCancelledError extends CharterError {
 export function toCharterError(error: unknown, publicModel: string, signal: AbortSignal): CharterError {
   if (signal.aborted) {
     if (signal.reason instanceof DeadlineExceeded) return new EngineError('engine_timeout', signal.reason.message, { cause: error });
+    if (signal.reason instanceof ServerShuttingDown) return new EngineError('engine_unavailable', signal.reason.message, { cause: error, isRetryable: true });
     return new RequestCancelledError();
   }
   if (error instanceof CharterError) return error;
