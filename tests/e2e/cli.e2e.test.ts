@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -94,4 +95,21 @@ describe('the charter command line', () => {
     );
     expect(unknownKey?.stderr).toContain('API key not found');
   });
+
+  it('OPS-1 serve on a port already in use exits 1 with the reason instead of hanging', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const failure = await execFileAsync(process.execPath, [path.join(repositoryRoot, 'bin/charter.mjs'), 'serve', '--host', '127.0.0.1', '--port', String(port)], { env: { ...env, CHARTER_THREADS: '1' }, cwd: repositoryRoot, timeout: 60_000 }).then(
+        () => undefined,
+        (error: { code: number | null; killed?: boolean; stderr: string }) => error,
+      );
+      expect(failure?.killed).not.toBe(true);
+      expect(failure?.code).toBe(1);
+      expect(failure?.stderr).toContain('EADDRINUSE');
+    } finally {
+      taken.close();
+    }
+  }, 90_000);
 });

@@ -44,7 +44,7 @@ describe('web app in Chromium', () => {
     await expectAccessible('01-sign-in');
 
     await page.getByRole('navigation').getByRole('link', { name: 'Create account' }).click();
-    await page.getByLabel('Name').fill('Ada Example');
+    await page.getByLabel('Name', { exact: true }).fill('Ada Example');
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
     await page.getByLabel('Date of birth').fill('1990-04-12');
@@ -107,7 +107,7 @@ describe('web app in Chromium', () => {
     // API keys: create (shown once), use, revoke.
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('link', { name: 'API keys' }).click();
-    await page.getByLabel('Name').fill('laptop');
+    await page.getByLabel('Name', { exact: true }).fill('laptop');
     await page.getByRole('button', { name: 'Create key' }).click();
     const secret = (await page.getByTestId('new-api-key').innerText()).trim();
     expect(secret).toMatch(/^sk-ch-/);

@@ -85,7 +85,7 @@ describe('web app accounts flows in Chromium', () => {
 
     // Register and verify through the SMTP sink.
     await page.goto(`${charter.baseUrl}/register`);
-    await page.getByLabel('Name').fill('Ada Twofactor');
+    await page.getByLabel('Name', { exact: true }).fill('Ada Twofactor');
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
     await page.getByLabel('Date of birth').fill('1990-04-12');
@@ -212,7 +212,7 @@ describe('web app accounts flows in Chromium', () => {
     await ssoButton.click();
     await page.waitForURL(/\/register\/sso#token=/);
     await page.getByTestId('sso-register-identity').getByText(`Signing up with Test OIDC as ${newcomer.email}.`).waitFor();
-    expect(await page.getByLabel('Name').inputValue()).toBe('Grace Provider');
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Grace Provider');
     await page.getByLabel('Date of birth').fill('1988-03-02');
     await page.getByLabel('Country of residence').selectOption('FR');
     await page.getByLabel(/I accept the Terms of Service/).check();

@@ -59,7 +59,7 @@ describe('web app settings: organisations and usage in Chromium', () => {
   async function registerVerified(person: Person): Promise<void> {
     const { page } = person;
     await page.goto(`${charter.baseUrl}/register`);
-    await page.getByLabel('Name').fill(person.name);
+    await page.getByLabel('Name', { exact: true }).fill(person.name);
     await page.getByLabel('Email').fill(person.email);
     await page.getByLabel('Password').fill(password);
     await page.getByLabel('Date of birth').fill('1990-04-12');
@@ -90,7 +90,7 @@ describe('web app settings: organisations and usage in Chromium', () => {
 
   async function createKey(page: Page, name: string): Promise<string> {
     await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'API keys' }).click();
-    await page.getByLabel('Name').fill(name);
+    await page.getByLabel('Name', { exact: true }).fill(name);
     await page.getByRole('button', { name: 'Create key' }).click();
     const secret = (await page.getByTestId('new-api-key').innerText()).trim();
     expect(secret).toMatch(/^sk-ch-/);
@@ -124,7 +124,7 @@ describe('web app settings: organisations and usage in Chromium', () => {
     await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Organizations' }).click();
     await page.getByText('You are not a member of any organization yet.').waitFor();
     await expectAccessible(page, 'settings-01-organizations-empty');
-    await page.getByLabel('Name').fill('Acme Research');
+    await page.getByLabel('Name', { exact: true }).fill('Acme Research');
     await page.getByRole('button', { name: 'Create organization' }).click();
     await page.getByRole('heading', { level: 1, name: 'Acme Research' }).waitFor();
     await page.getByText('Your role: Owner').waitFor();

@@ -4,7 +4,14 @@ import type { CharterConfig } from './config.js';
 /** Start the server, listen, and shut down gracefully on SIGINT/SIGTERM (API-9). */
 export async function startServer(config: CharterConfig, options: BuildAppOptions = {}): Promise<{ app: CharterApp; url: string }> {
   const app = await buildApp(config, options);
-  const url = await app.fastify.listen({ host: config.server.host, port: config.server.port });
+  let url: string;
+  try {
+    url = await app.fastify.listen({ host: config.server.host, port: config.server.port });
+  } catch (error) {
+    // A port in use (say): release the database, threads and engines, so `charter serve` exits with the error.
+    await app.close(0).catch(() => {});
+    throw error;
+  }
   let signalled = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (signalled) {
