@@ -97,57 +97,65 @@ function UsageReport({ report, range, granularity, integer }: { report: UsageRep
     <>
       <UsageChart days={days} summary={summary} />
       <h2 id="usage-models-title">{t('usage.byModel')}</h2>
-      <table aria-labelledby="usage-models-title" className="numbers">
-        <thead>
-          <tr>
-            <th scope="col">{t('usage.model')}</th>
-            <th scope="col">{t('usage.requests')}</th>
-            <th scope="col">{t('usage.promptTokens')}</th>
-            <th scope="col">{t('usage.completionTokens')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {models.map((row) => (
-            <tr key={row.model}>
-              <th scope="row">{row.model}</th>
-              <td>{integer.format(row.requests)}</td>
-              <td>{integer.format(row.promptTokens)}</td>
-              <td>{integer.format(row.completionTokens)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row">{t('usage.total')}</th>
-            <td>{integer.format(report.totals.requests)}</td>
-            <td>{integer.format(report.totals.prompt_tokens)}</td>
-            <td>{integer.format(report.totals.completion_tokens)}</td>
-          </tr>
-        </tfoot>
-      </table>
+      <UsageTable
+        aria-labelledby="usage-models-title"
+        labelHeader={t('usage.model')}
+        rows={models.map((row) => ({ key: row.model, label: row.model, requests: row.requests, promptTokens: row.promptTokens, completionTokens: row.completionTokens }))}
+        total={{ key: 'total', label: t('usage.total'), requests: report.totals.requests, promptTokens: report.totals.prompt_tokens, completionTokens: report.totals.completion_tokens }}
+        integer={integer}
+      />
       <details className="usage-days">
         <summary>{t('usage.showDays')}</summary>
-        <table aria-label={t('usage.chartTitle')} className="numbers">
-          <thead>
-            <tr>
-              <th scope="col">{t('usage.day')}</th>
-              <th scope="col">{t('usage.requests')}</th>
-              <th scope="col">{t('usage.promptTokens')}</th>
-              <th scope="col">{t('usage.completionTokens')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {days.map((day) => (
-              <tr key={day.date}>
-                <th scope="row">{formatDay(day.date, i18n.language)}</th>
-                <td>{integer.format(day.requests)}</td>
-                <td>{integer.format(day.promptTokens)}</td>
-                <td>{integer.format(day.completionTokens)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <UsageTable
+          aria-label={t('usage.chartTitle')}
+          labelHeader={t('usage.day')}
+          rows={days.map((day) => ({ key: day.date, label: formatDay(day.date, i18n.language), requests: day.requests, promptTokens: day.promptTokens, completionTokens: day.completionTokens }))}
+          integer={integer}
+        />
       </details>
     </>
+  );
+}
+
+interface UsageTableRow {
+  key: string;
+  label: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** Requests and tokens per row (a model, a day), with an optional total row. */
+function UsageTable({ labelHeader, rows, total, integer, ...labelling }: { labelHeader: string; rows: UsageTableRow[]; total?: UsageTableRow; integer: Intl.NumberFormat; 'aria-label'?: string; 'aria-labelledby'?: string }) {
+  const { t } = useTranslation();
+  const cells = (row: UsageTableRow) => (
+    <>
+      <th scope="row">{row.label}</th>
+      <td>{integer.format(row.requests)}</td>
+      <td>{integer.format(row.promptTokens)}</td>
+      <td>{integer.format(row.completionTokens)}</td>
+    </>
+  );
+  return (
+    <table {...labelling} className="numbers">
+      <thead>
+        <tr>
+          <th scope="col">{labelHeader}</th>
+          <th scope="col">{t('usage.requests')}</th>
+          <th scope="col">{t('usage.promptTokens')}</th>
+          <th scope="col">{t('usage.completionTokens')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.key}>{cells(row)}</tr>
+        ))}
+      </tbody>
+      {total ? (
+        <tfoot>
+          <tr>{cells(total)}</tr>
+        </tfoot>
+      ) : null}
+    </table>
   );
 }
