@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { ApiScopes, Principal } from '../accounts/principal.js';
 import { AuthenticationError, InvalidRequestError, NotFoundError } from '../errors.js';
 import type { Clock } from '../shared/clock.js';
@@ -13,9 +13,12 @@ import type { ApiKeyRepository } from './api-key-repository.js';
 const secretPrefix = 'sk-ch-';
 const visiblePrefixLength = secretPrefix.length + 6;
 
-/** Hex SHA-256 of a secret. A fast hash is right here: the secret has 256 random bits, nothing to brute-force. */
+/**
+ * Hex SHA-256 of a secret. A fast hash is right here: the secret has 256 random bits, nothing to brute-force.
+ * The one-shot `hash` (every request runs this) costs a third of a `createHash` object.
+ */
 export function hashApiKeySecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 export interface ApiKeyServiceOptions {

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A new opaque token: 256 random bits, base64url. Used for sessions and one-time links alike. */
 export function generateOpaqueToken(): string {
@@ -7,7 +7,7 @@ export function generateOpaqueToken(): string {
 
 /** Hex SHA-256 of a token. A fast hash is right: the token has 256 random bits, nothing to brute-force. */
 export function hashOpaqueToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex'); // one-shot: a third of the cost of a createHash object, on every request
 }
 
 /**
