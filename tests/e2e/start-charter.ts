@@ -31,8 +31,13 @@ export async function runCharter(args: string[], env: NodeJS.ProcessEnv): Promis
 export async function startCharter(extraEnv: NodeJS.ProcessEnv = {}, options: { port?: number } = {}): Promise<StartedCharter> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'charter-e2e-'));
   const env = { ...process.env, CHARTER_DATA_DIR: dataDir, CHARTER_MODEL: testModelPath, CHARTER_LOG_LEVEL: 'warn', CHARTER_THREADS: '1', ...extraEnv };
-  const { key: apiKey } = JSON.parse(await runCharter(['keys', 'create', '--name', 'e2e', '--json'], env)) as { key: string };
-  return startCharterProcess(env, apiKey, dataDir, options.port);
+  try {
+    const { key: apiKey } = JSON.parse(await runCharter(['keys', 'create', '--name', 'e2e', '--json'], env)) as { key: string };
+    return await startCharterProcess(env, apiKey, dataDir, options.port);
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** Start `charter serve` on a free port with the given environment (which must be ready to serve). */
@@ -43,7 +48,11 @@ export async function startCharterProcess(env: NodeJS.ProcessEnv, apiKey: string
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 90_000);
+    // A server that never says it is listening is killed here: nothing else would stop it.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in time:\n${output}`));
+    }, 90_000);
     const onData = () => {
       const match = /listening on (http:\/\/[^\s]+)/.exec(output);
       if (match) {

@@ -239,6 +239,28 @@ describe('OpenAiCompatibleEngine streaming', () => {
     expect(finishOf(toolEvents).finishReason).toBe('tool_calls');
   });
 
+  it('API-1 a non-streamed generation asks for stream false and returns the whole answer, with the upstream usage', async () => {
+    const engine = createEngine();
+    const events = await collect(engine.streamChat(chat(), { signal: signal(), isStreamed: false }));
+    expect(upstream.requestsTo('/v1/chat/completions')[0]?.body).toMatchObject({ stream: false });
+    expect(events.filter((event) => event.type === 'delta')).toHaveLength(1);
+    expect(textOf(events)).toBe('The lighthouse keeper climbed the spiral stairs at dusk, lit the lamp, and watched the ships pass.');
+    expect(finishOf(events)).toMatchObject({ finishReason: 'stop', usage: { promptTokens: 31, completionTokens: 21 } });
+
+    upstream.configure({ text: UNICODE_TEXT, splitUtf8: true });
+    const unicode = await collect(engine.streamChat(chat(), { signal: signal(), isStreamed: false }));
+    expect(textOf(unicode)).toBe(UNICODE_TEXT);
+  });
+
+  it('API-1 a non-streamed generation answered with an event stream still yields the whole text', async () => {
+    upstream.configure({ respondStreaming: true, text: UNICODE_TEXT, splitUtf8: true });
+    const engine = createEngine();
+    const events = await collect(engine.streamChat(chat(), { signal: signal(), isStreamed: false }));
+    expect(upstream.requestsTo('/v1/chat/completions')[0]?.body).toMatchObject({ stream: false });
+    expect(textOf(events)).toBe(UNICODE_TEXT);
+    expect(finishOf(events).finishReason).toBe('stop');
+  });
+
   it('API-1 estimates usage from the number of content chunks when the upstream sends none (tokenizer none)', async () => {
     upstream.configure({ omitUsage: true });
     const engine = createEngine();
@@ -314,6 +336,19 @@ describe('OpenAiCompatibleEngine failures and retries', () => {
     const events = await collect(engine.streamChat(chat(), { signal: signal() }));
     expect(finishOf(events).finishReason).toBe('stop');
     expect(upstream.requestsTo('/v1/chat/completions')).toHaveLength(3);
+  });
+
+  it('API-7 retries a non-streamed generation the same way, and honours a short Retry-After', async () => {
+    upstream.configure({ failTimes: 2, status: 503, retryAfterSeconds: 0 });
+    const engine = createEngine();
+    const events = await collect(engine.streamChat(chat(), { signal: signal(), isStreamed: false }));
+    expect(finishOf(events).finishReason).toBe('stop');
+    expect(upstream.requestsTo('/v1/chat/completions')).toHaveLength(3);
+
+    upstream.configure({ failTimes: 1, status: 400, errorBody: { error: { message: 'bad temperature', type: 'invalid_request_error', param: 'temperature' } } });
+    const failure = await failureOf(() => collect(engine.streamChat(chat(), { signal: signal(), isStreamed: false })));
+    expect(failure).toMatchObject({ kind: 'invalid_request', isRetryable: false, upstreamStatus: 400, message: 'bad temperature', param: 'temperature' });
+    expect(upstream.requestsTo('/v1/chat/completions')).toHaveLength(4);
   });
 
   it('API-7 gives up after maxRetries and reports the last failure as retryable', async () => {
@@ -467,6 +502,19 @@ describe('OpenAiCompatibleEngine cancellation', () => {
     expect(failure.kind).toBe('aborted');
     expect(performance.now() - startedAt).toBeLessThan(5_000);
     await vi.waitFor(() => expect(upstream.requestsTo('/v1/chat/completions')[0]?.isAborted).toBe(true), WAIT);
+  });
+
+  it('API-7 abort while waiting for a non-streamed answer cancels promptly and closes the upstream connection', async () => {
+    upstream.configure({ chunkDelayMs: 1_000 }); // the whole answer takes ~20 s to "generate"
+    const engine = createEngine();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const startedAt = performance.now();
+    const failure = await failureOf(() => collect(engine.streamChat(chat(), { signal: controller.signal, isStreamed: false })));
+    expect(failure.kind).toBe('aborted');
+    expect(performance.now() - startedAt).toBeLessThan(5_000);
+    await vi.waitFor(() => expect(upstream.requestsTo('/v1/chat/completions')[0]?.isAborted).toBe(true), WAIT);
+    expect((await engine.health()).activeRequests).toBe(0);
   });
 
   it('API-7 a consumer that stops iterating cancels the upstream request', async () => {

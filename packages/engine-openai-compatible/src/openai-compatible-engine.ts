@@ -26,6 +26,7 @@ import {
 import { StreamEventMapper } from './response-mapping.js';
 import type { EstimatedTokenUsage } from './response-mapping.js';
 import { SseParser } from './sse-parser.js';
+import { requestWholeResponse, type WholeResponse } from './whole-response.js';
 import {
   abortedFailure,
   failureFromError,
@@ -271,64 +272,67 @@ export class OpenAiCompatibleEngine implements InferenceEngine {
     try {
       for (let attempt = 0; ; attempt++) {
         const mapper = new StreamEventMapper(isChat ? 'chat' : 'completion', this.isTokenizerUpstream);
+        const retry: RetryHint = { afterMs: undefined };
         let hasYielded = false;
-        let retryAfterMs: number | undefined;
         let watchdog: StreamWatchdog | undefined;
         try {
-          const startedAt = performance.now();
-          const response = await this.pool.request({
-            path,
-            method: 'POST',
-            headers: isStreamed ? this.streamHeaders : this.jsonHeaders,
-            body: payload,
-            signal,
-            bodyTimeout: 0,
-            // A whole answer arrives only when generation is done: the caller's deadline bounds it instead.
-            ...(isStreamed ? {} : { headersTimeout: 0 }),
-          });
-          const body = response.body;
-          const firstByteBudgetMs = Math.max(1, this.firstByteTimeoutMs - (performance.now() - startedAt));
-          watchdog = new StreamWatchdog(body, firstByteBudgetMs, this.idleTimeoutMs);
-          const statusCode = response.statusCode;
-          if (statusCode >= 400) {
-            retryAfterMs = parseRetryAfterMs(response.headers['retry-after']);
-            throw failureFromStatus(statusCode, await body.text());
-          }
-          this.monitor.recordSuccess();
-          const contentType = response.headers['content-type'];
-          if (typeof contentType === 'string' && contentType.includes('json')) {
-            // The upstream ignored `stream: true` and answered with one chat.completion object.
-            const event = mapper.mapWholeResponse(await body.text());
-            watchdog.stop();
-            if (event !== undefined) {
+          if (!isStreamed) {
+            // The whole answer arrives only when generation is done: no header timeout (the caller's deadline
+            // bounds it), and once the headers are in, each body chunk within the idle timeout.
+            const whole = await this.sendWhole({ path, method: 'POST', headers: this.jsonHeaders, body: payload, headersTimeout: 0, bodyTimeout: this.idleTimeoutMs }, signal, retry);
+            for (const event of eventsOfWholeAnswer(mapper, whole)) {
+              if (event === undefined) continue;
               hasYielded = true;
               yield event;
               if (signal.aborted) throw abortedFailure(signal.reason);
             }
           } else {
-            const parser = new SseParser();
-            for await (const chunk of body as AsyncIterable<Uint8Array>) {
-              watchdog.received();
-              const events = parser.push(chunk);
+            const startedAt = performance.now();
+            const response = await this.pool.request({ path, method: 'POST', headers: this.streamHeaders, body: payload, signal, bodyTimeout: 0 });
+            const body = response.body;
+            const firstByteBudgetMs = Math.max(1, this.firstByteTimeoutMs - (performance.now() - startedAt));
+            watchdog = new StreamWatchdog(body, firstByteBudgetMs, this.idleTimeoutMs);
+            const statusCode = response.statusCode;
+            if (statusCode >= 400) {
+              retry.afterMs = parseRetryAfterMs(response.headers['retry-after']);
+              throw failureFromStatus(statusCode, await body.text());
+            }
+            this.monitor.recordSuccess();
+            const contentType = response.headers['content-type'];
+            if (typeof contentType === 'string' && contentType.includes('json')) {
+              // The upstream ignored `stream: true` and answered with one chat.completion object.
+              const event = mapper.mapWholeResponse(await body.text());
+              watchdog.stop();
+              if (event !== undefined) {
+                hasYielded = true;
+                yield event;
+                if (signal.aborted) throw abortedFailure(signal.reason);
+              }
+            } else {
+              const parser = new SseParser();
+              for await (const chunk of body as AsyncIterable<Uint8Array>) {
+                watchdog.received();
+                const events = parser.push(chunk);
+                for (let index = 0; index < events.length; index++) {
+                  const event = mapper.mapData(events[index] as string);
+                  if (event === undefined) continue;
+                  watchdog.isWaiting = false;
+                  hasYielded = true;
+                  yield event;
+                  // The body may already be fully buffered, so undici cannot be relied on to surface the abort.
+                  if (signal.aborted) throw abortedFailure(signal.reason);
+                  watchdog.isWaiting = true;
+                }
+              }
+              watchdog.stop();
+              const events = parser.end();
               for (let index = 0; index < events.length; index++) {
                 const event = mapper.mapData(events[index] as string);
                 if (event === undefined) continue;
-                watchdog.isWaiting = false;
                 hasYielded = true;
                 yield event;
-                // The body may already be fully buffered, so undici cannot be relied on to surface the abort.
                 if (signal.aborted) throw abortedFailure(signal.reason);
-                watchdog.isWaiting = true;
               }
-            }
-            watchdog.stop();
-            const events = parser.end();
-            for (let index = 0; index < events.length; index++) {
-              const event = mapper.mapData(events[index] as string);
-              if (event === undefined) continue;
-              hasYielded = true;
-              yield event;
-              if (signal.aborted) throw abortedFailure(signal.reason);
             }
           }
           const lastEvent = mapper.flush();
@@ -347,7 +351,7 @@ export class OpenAiCompatibleEngine implements InferenceEngine {
           const failure = failureFromError(error, signal);
           this.observeFailure(failure);
           if (hasYielded) throw failure;
-          await this.beforeRetry(failure, attempt, retryAfterMs, signal);
+          await this.beforeRetry(failure, attempt, retry.afterMs, signal);
         } finally {
           watchdog?.stop();
         }
@@ -380,28 +384,26 @@ export class OpenAiCompatibleEngine implements InferenceEngine {
   /** POST a JSON body and return the response text, with the same retry rules as streams. */
   private async postJson(path: string, payload: string, signal: AbortSignal | undefined): Promise<string> {
     for (let attempt = 0; ; attempt++) {
-      let retryAfterMs: number | undefined;
+      const retry: RetryHint = { afterMs: undefined };
       try {
-        const response = await this.pool.request({
-          path,
-          method: 'POST',
-          headers: this.jsonHeaders,
-          body: payload,
-          signal,
-        });
-        const text = await response.body.text();
-        if (response.statusCode >= 400) {
-          retryAfterMs = parseRetryAfterMs(response.headers['retry-after']);
-          throw failureFromStatus(response.statusCode, text);
-        }
-        this.monitor.recordSuccess();
-        return text;
+        return (await this.sendWhole({ path, method: 'POST', headers: this.jsonHeaders, body: payload }, signal, retry)).text;
       } catch (error) {
         const failure = failureFromError(error, signal);
         this.observeFailure(failure);
-        await this.beforeRetry(failure, attempt, retryAfterMs, signal);
+        await this.beforeRetry(failure, attempt, retry.afterMs, signal);
       }
     }
+  }
+
+  /** One request read to its end; an error status throws its failure (and notes any Retry-After in `retry`). */
+  private async sendWhole(options: Dispatcher.DispatchOptions, signal: AbortSignal | undefined, retry: RetryHint): Promise<WholeResponse> {
+    const response = await requestWholeResponse(this.pool, options, signal);
+    if (response.statusCode >= 400) {
+      retry.afterMs = parseRetryAfterMs(response.headers['retry-after']);
+      throw failureFromStatus(response.statusCode, response.text);
+    }
+    this.monitor.recordSuccess();
+    return response;
   }
 
   private async tokenize(payload: string, signal: AbortSignal | undefined): Promise<number> {
@@ -578,6 +580,21 @@ class StreamWatchdog {
 // A module-level callback with the watchdog as its argument: no function is made per request.
 function onWatchdogTimeout(watchdog: StreamWatchdog): void {
   watchdog.expire();
+}
+
+/** What a failed attempt learnt about when to retry (the upstream's Retry-After). */
+interface RetryHint {
+  afterMs: number | undefined;
+}
+
+/** The events of an answer read whole: one chat.completion object, or an event stream sent although not asked for. */
+function eventsOfWholeAnswer(mapper: StreamEventMapper, response: WholeResponse): Array<GenerationEvent | undefined> {
+  const contentType = response.headers['content-type'];
+  if (typeof contentType !== 'string' || contentType.includes('json')) return [mapper.mapWholeResponse(response.text)];
+  const parser = new SseParser();
+  // `push` reuses its result array on the next call: copy the payloads out before `end`.
+  const payloads = [...parser.push(Buffer.from(response.text, 'utf8')), ...parser.end()];
+  return payloads.map((payload) => mapper.mapData(payload));
 }
 
 function flattenHeaders(common: Map<string, string>, defaults: Record<string, string>): string[] {

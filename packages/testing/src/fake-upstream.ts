@@ -39,6 +39,8 @@ export interface FakeUpstreamOptions {
   omitUsage?: boolean;
   /** Answer stream requests with one JSON object, like servers that ignore `stream: true`. (`stream: false` requests always get one.) */
   respondNonStreaming?: boolean;
+  /** Answer `stream: false` requests with an event stream, like servers that ignore `stream: false`. */
+  respondStreaming?: boolean;
   /** Destroy the connection after writing this many events (a mid-stream crash). */
   destroyAfterChunks?: number;
   /** Line terminator of the event stream. Default `\n`. */
@@ -312,7 +314,7 @@ export async function startFakeUpstream(initialOptions: FakeUpstreamOptions = {}
 
   async function generate(kind: GenerationKind, body: Record<string, unknown>, response: ServerResponse): Promise<void> {
     const chunks = buildChunks(kind, body, options);
-    if (options.respondNonStreaming === true || body['stream'] !== true) {
+    if (options.respondStreaming !== true && (options.respondNonStreaming === true || body['stream'] !== true)) {
       // A real server answers `stream: false` only when generation is done: take as long as the stream would.
       await wait((options.chunkDelayMs ?? 0) * Math.max(0, chunks.length - 1));
       if (isClosed || response.destroyed) return;
@@ -443,7 +445,8 @@ function buildChunks(kind: GenerationKind, body: Record<string, unknown>, option
 
   const chunks = [...leading, ...content];
   if (finishChunk !== undefined) chunks.push(finishChunk);
-  const wantsUsage = isRecord(body['stream_options']) && body['stream_options']['include_usage'] === true;
+  // A whole answer always carries usage; a stream only when `stream_options.include_usage` asks for it.
+  const wantsUsage = body['stream'] !== true || (isRecord(body['stream_options']) && body['stream_options']['include_usage'] === true);
   if (usageChunk !== undefined && options.omitUsage !== true && wantsUsage) chunks.push(usageChunk);
   if (options.omitUsage === true) for (const chunk of chunks) delete chunk.usage;
   return chunks;
