@@ -107,9 +107,7 @@ export const configSchema = z.object({
   metering: z
     .object({
       flushIntervalMs: z.number().int().positive().default(1000),
-      // Small batches: a record that waits long for its batch outlives a young-generation GC and gets copied
-      // (and promoted); at 64 the waiting records stay few and short-lived, which shortens every GC pause.
-      maxBatchSize: z.number().int().positive().default(64),
+      maxBatchSize: z.number().int().positive().default(500),
     })
     .prefault({}),
   apiKeys: z.object({ cacheTtlMs: z.number().int().min(0).default(1000) }).prefault({}),

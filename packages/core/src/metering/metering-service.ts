@@ -33,7 +33,7 @@ export class MeteringService {
   constructor(options: MeteringServiceOptions) {
     this.#repository = options.repository;
     this.#logger = options.logger;
-    this.#maxBatchSize = options.maxBatchSize ?? 64;
+    this.#maxBatchSize = options.maxBatchSize ?? 500;
     this.#maxBufferedRecords = options.maxBufferedRecords ?? 100_000;
     this.#onDropped = options.onDropped ?? (() => {});
     this.#timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1000);
