@@ -26,8 +26,10 @@ describe('three server processes sharing PostgreSQL and Redis', () => {
     const configPath = path.join(dataDir, 'charter.json');
     // The command timeout is raised from 250 ms: this test is about exactness across nodes, and on a loaded 2-core
     // machine a node's event loop can stall past 250 ms, which the fail-safe rightly reads as a failing Redis
-    // (failover has its own tests in limits.test.ts).
-    await writeFile(configPath, JSON.stringify({ limits: { redisCommandTimeoutMs: 2000 }, upstreams: [{ id: 'fake', baseUrl: upstream.url, maxRetries: 0, healthCheck: false, models: [{ name: 'fake-model', contextWindow: 4096 }] }] }));
+    // (failover has its own tests in limits.test.ts). The engine waits for admission (`overlapAdmission: false`):
+    // with the early start on, a request another node's burst left without room reaches the upstream and is cancelled
+    // there (decision 0007), so "the upstream receives exactly the admitted requests" holds only in this mode.
+    await writeFile(configPath, JSON.stringify({ limits: { redisCommandTimeoutMs: 2000, overlapAdmission: false }, upstreams: [{ id: 'fake', baseUrl: upstream.url, maxRetries: 0, healthCheck: false, models: [{ name: 'fake-model', contextWindow: 4096 }] }] }));
     const env = { ...process.env, CHARTER_CONFIG: configPath, CHARTER_DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_URL: 'redis://127.0.0.1:6379', CHARTER_LOG_LEVEL: 'warn', CHARTER_MODEL: '', CHARTER_MASTER_KEY: `e2e:${randomBytes(32).toString('base64')}` };
     // The first node creates the schema, the owner and the default plans; the others find them.
     nodes.push(await startCharterProcess(env, '', dataDir));
