@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
-/** A free TCP port on loopback (closed again before it is returned). */
 /**
  * A free TCP port on 127.0.0.1, below Linux's ephemeral range (32768–60999): a test that must know its port before
  * its server starts would otherwise race every socket that binds port 0 (the OS hands those out from that range).
