@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testDialects } from '@charter/testing';
 import { bearer, startTestApp, type TestApp } from './build-test-app.js';
 
@@ -66,6 +66,26 @@ describe.each(testDialects)('OpenAI-compatible API on %s', (dialect) => {
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('stop');
     const text = chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.delta.content ?? '')).join('');
     expect(text.length).toBeGreaterThan(0);
+  });
+
+  it('API-1 a stream ends with its finish while the upstream still holds its body open; usage is recorded once that ends (BIL-3)', async () => {
+    test.upstream.configure({ holdAfterDoneMs: 3_000 });
+    try {
+      const startedAt = performance.now();
+      const response = await chat({ model: 'fake-model', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Hi' }] });
+      expect(performance.now() - startedAt).toBeLessThan(2_000);
+      expect(response.statusCode).toBe(200);
+      const { events, isDone } = parseSse(response.payload);
+      expect(isDone).toBe(true);
+      const usage = (events.at(-1) as { usage: { prompt_tokens: number; completion_tokens: number } }).usage;
+      const requestId = response.headers['x-request-id'];
+      await vi.waitFor(async () => {
+        const row = (await usageRows(test)).find((record) => record.requestId === requestId);
+        expect(row).toMatchObject({ status: 'succeeded', promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens });
+      }, { timeout: 15_000, interval: 200 });
+    } finally {
+      test.upstream.configure({ holdAfterDoneMs: 0 });
+    }
   });
 
   it('API-1 forwards tools and returns tool_calls with finish_reason tool_calls', async () => {

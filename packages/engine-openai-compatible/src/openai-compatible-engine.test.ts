@@ -429,6 +429,49 @@ describe('OpenAiCompatibleEngine failures and retries', () => {
     expect(finishOf(events).finishReason).toBe('stop');
   });
 
+  it('API-1 finishes at [DONE] without waiting for the body to end, then reads it to the end so the connection is reused', async () => {
+    upstream.configure({ holdAfterDoneMs: 1_500 });
+    const engine = createEngine();
+    const startedAt = performance.now();
+    const events: GenerationEvent[] = [];
+    let finishAfterMs = Number.NaN;
+    for await (const event of engine.streamChat(chat(), { signal: signal() })) {
+      events.push(event);
+      if (event.type === 'finish') finishAfterMs = performance.now() - startedAt;
+    }
+    const endAfterMs = performance.now() - startedAt;
+    expect(textOf(events)).toBe('The lighthouse keeper climbed the spiral stairs at dusk, lit the lamp, and watched the ships pass.');
+    expect(finishOf(events).usage).toEqual({ promptTokens: 31, completionTokens: 21 });
+    // The finish came with the events before [DONE]; the generation ended only when the held body did.
+    expect(endAfterMs).toBeGreaterThanOrEqual(1_400);
+    expect(finishAfterMs).toBeLessThan(endAfterMs - 1_000);
+    // The pool may hand the next requests to another connection first; a destroyed one would never come back.
+    upstream.configure({ holdAfterDoneMs: 0 });
+    for (let index = 0; index < 3; index++) await collect(engine.streamChat(chat(), { signal: signal() }));
+    const [first, ...later] = upstream.requestsTo('/v1/chat/completions');
+    expect(first?.isFinished).toBe(true);
+    expect(later.map((request) => request.connectionNumber)).toContain(first?.connectionNumber);
+  });
+
+  it('API-7 a connection lost after [DONE] does not fail the finished answer', async () => {
+    upstream.configure({ destroyAfterDone: true });
+    const engine = createEngine();
+    const events = await collect(engine.streamChat(chat(), { signal: signal() }));
+    expect(textOf(events)).toBe('The lighthouse keeper climbed the spiral stairs at dusk, lit the lamp, and watched the ships pass.');
+    expect(finishOf(events).finishReason).toBe('stop');
+    expect(upstream.requestsTo('/v1/chat/completions')).toHaveLength(1);
+  });
+
+  it('API-7 the idle timeout bounds a body left open after [DONE], without failing the answer', async () => {
+    upstream.configure({ holdAfterDoneMs: 30_000 });
+    const engine = createEngine({ idleTimeoutMs: 300 });
+    const startedAt = performance.now();
+    const events = await collect(engine.streamChat(chat(), { signal: signal() }));
+    expect(finishOf(events).finishReason).toBe('stop');
+    expect(performance.now() - startedAt).toBeLessThan(5_000);
+    await vi.waitFor(() => expect(upstream.requestsTo('/v1/chat/completions')[0]?.isAborted).toBe(true), WAIT);
+  });
+
   it('API-7 reports connection refused as unavailable after retrying', async () => {
     const port = upstream.port;
     await upstream.close();

@@ -274,6 +274,8 @@ export class OpenAiCompatibleEngine implements InferenceEngine {
         const mapper = new StreamEventMapper(isChat ? 'chat' : 'completion', this.isTokenizerUpstream);
         const retry: RetryHint = { afterMs: undefined };
         let hasYielded = false;
+        /** The finish event was yielded: what follows is only the rest of the body being read. */
+        let isFinished = false;
         let watchdog: StreamWatchdog | undefined;
         try {
           if (!isStreamed) {
@@ -312,8 +314,9 @@ export class OpenAiCompatibleEngine implements InferenceEngine {
               const parser = new SseParser();
               for await (const chunk of body as AsyncIterable<Uint8Array>) {
                 watchdog.received();
+                if (isFinished) continue;
                 const events = parser.push(chunk);
-                for (let index = 0; index < events.length; index++) {
+                for (let index = 0; index < events.length && !mapper.isDone; index++) {
                   const event = mapper.mapData(events[index] as string);
                   if (event === undefined) continue;
                   watchdog.isWaiting = false;
@@ -323,8 +326,21 @@ export class OpenAiCompatibleEngine implements InferenceEngine {
                   if (signal.aborted) throw abortedFailure(signal.reason);
                   watchdog.isWaiting = true;
                 }
+                if (mapper.isDone) {
+                  // `[DONE]` ends the answer: it finishes now, in the same turn as the events before it, rather than
+                  // when the body ends a turn later. The rest of the body is still read (within the idle timeout)
+                  // so the connection can be reused; nothing in it, nor a failure reading it, changes the answer.
+                  watchdog.isWaiting = false;
+                  for await (const event of this.closingEvents(request, mapper, signal)) {
+                    hasYielded = true;
+                    yield event;
+                  }
+                  isFinished = true;
+                  watchdog.isWaiting = true;
+                }
               }
               watchdog.stop();
+              if (isFinished) return;
               const events = parser.end();
               for (let index = 0; index < events.length; index++) {
                 const event = mapper.mapData(events[index] as string);
@@ -335,19 +351,13 @@ export class OpenAiCompatibleEngine implements InferenceEngine {
               }
             }
           }
-          const lastEvent = mapper.flush();
-          if (lastEvent !== undefined) {
+          for await (const event of this.closingEvents(request, mapper, signal)) {
             hasYielded = true;
-            yield lastEvent;
+            yield event;
           }
-          if (!mapper.isDone && mapper.finishReason === undefined) {
-            throw new EngineFailure('unavailable', 'upstream stream ended before the generation finished');
-          }
-          const usage = mapper.usage ?? (await this.estimateUsage(request, mapper, signal));
-          hasYielded = true;
-          yield { type: 'finish', finishReason: mapper.finishReason ?? 'stop', usage };
           return;
         } catch (error) {
+          if (isFinished) return;
           const failure = failureFromError(error, signal);
           this.observeFailure(failure);
           if (hasYielded) throw failure;
@@ -359,6 +369,17 @@ export class OpenAiCompatibleEngine implements InferenceEngine {
     } finally {
       this.activeRequests--;
     }
+  }
+
+  /** The last events of an answer: text held back for a split character, then the finish with its usage. */
+  private async *closingEvents(request: GenerationRequest, mapper: StreamEventMapper, signal: AbortSignal): AsyncGenerator<GenerationEvent, void, undefined> {
+    const lastEvent = mapper.flush();
+    if (lastEvent !== undefined) yield lastEvent;
+    if (!mapper.isDone && mapper.finishReason === undefined) {
+      throw new EngineFailure('unavailable', 'upstream stream ended before the generation finished');
+    }
+    const usage = mapper.usage ?? (await this.estimateUsage(request, mapper, signal));
+    yield { type: 'finish', finishReason: mapper.finishReason ?? 'stop', usage };
   }
 
   /** Throws the failure unless another attempt is allowed; then waits the jittered backoff. */

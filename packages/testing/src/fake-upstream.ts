@@ -43,6 +43,10 @@ export interface FakeUpstreamOptions {
   respondStreaming?: boolean;
   /** Destroy the connection after writing this many events (a mid-stream crash). */
   destroyAfterChunks?: number;
+  /** After `data: [DONE]`, keep the body open this long before ending it (servers that end the body in a later write). */
+  holdAfterDoneMs?: number;
+  /** After `data: [DONE]` (and `holdAfterDoneMs`), destroy the connection instead of ending the body. */
+  destroyAfterDone?: boolean;
   /** Line terminator of the event stream. Default `\n`. */
   lineEnding?: '\n' | '\r\n';
   /** Send a `: ping` comment before every event, as servers behind keep-alive proxies do. */
@@ -63,6 +67,8 @@ export interface FakeUpstreamRequest {
   headers: IncomingHttpHeaders;
   /** Parsed JSON body; `undefined` for requests without one. */
   body: unknown;
+  /** Which TCP connection carried the request, numbered from 1 in order of arrival: tells reused connections. */
+  connectionNumber: number;
   /** The connection closed before the response was complete (client abort, or `destroyAfterChunks`). */
   isAborted: boolean;
   /** The response was written completely. */
@@ -168,6 +174,9 @@ export async function startFakeUpstream(initialOptions: FakeUpstreamOptions = {}
       else response.destroy();
     });
   });
+  const connectionNumbers = new WeakMap<object, number>();
+  let connectionCount = 0;
+  server.on('connection', (socket) => connectionNumbers.set(socket, ++connectionCount));
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
@@ -176,6 +185,7 @@ export async function startFakeUpstream(initialOptions: FakeUpstreamOptions = {}
       method: request.method ?? 'GET',
       path,
       headers: request.headers,
+      connectionNumber: connectionNumbers.get(request.socket) ?? 0,
       body: undefined,
       isAborted: false,
       isFinished: false,
@@ -352,6 +362,13 @@ export async function startFakeUpstream(initialOptions: FakeUpstreamOptions = {}
       } else {
         response.write(bytes);
       }
+    }
+    await wait(options.holdAfterDoneMs ?? 0);
+    if (isClosed || response.destroyed) return;
+    if (options.destroyAfterDone === true) {
+      await wait(DESTROY_GRACE_MS);
+      response.destroy();
+      return;
     }
     response.end();
   }

@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 export class SseWriter {
   readonly #response: ServerResponse;
   #isCorked = false;
-  #hasWritten = false;
+  readonly #uncorkAfterBurst = (): void => this.#uncork();
 
   constructor(response: ServerResponse, headers: Record<string, string>) {
     this.#response = response;
@@ -30,15 +30,16 @@ export class SseWriter {
   /** Send one `data:` event (already-serialised JSON); waits when the client reads slowly. */
   async data(json: string): Promise<void> {
     if (this.isClosed) return;
-    // Events produced in one turn of the loop (one upstream read often carries many) go out in one write;
-    // the first event goes out at once, so the time to first byte never waits for the loop to turn.
-    if (this.#hasWritten && !this.#isCorked) {
+    // Events produced in one burst (the headers with the first event, or the many events of one upstream read)
+    // go out in one write. A tick queued from the first event's microtask runs once the microtask queue has
+    // drained, before any other I/O callback: the burst is complete, and the first byte waits for nothing else.
+    if (!this.#isCorked) {
       this.#isCorked = true;
       this.#response.cork();
-      setImmediate(() => this.#uncork());
+      process.nextTick(this.#uncorkAfterBurst);
     }
-    this.#hasWritten = true;
     if (!this.#response.write(`data: ${json}\n\n`)) {
+      this.#uncork();
       await new Promise<void>((resolve) => {
         const done = () => {
           this.#response.off('drain', done);
@@ -52,9 +53,10 @@ export class SseWriter {
   }
 
   end(withDone: boolean): void {
-    // Flush what is corked first: the last events must never wait on a loop turn that shutdown may not give.
-    this.#uncork();
-    if (this.isClosed) return;
-    this.#response.end(withDone ? 'data: [DONE]\n\n' : undefined);
+    // `end` flushes what is corked together with the last bytes, in one write; nothing waits for the tick.
+    const wasCorked = this.#isCorked;
+    this.#isCorked = false;
+    if (!this.isClosed) this.#response.end(withDone ? 'data: [DONE]\n\n' : undefined);
+    else if (wasCorked) this.#response.uncork();
   }
 }

@@ -24,8 +24,14 @@ export async function streamEvents(reply: FastifyReply, request: FastifyRequest,
   try {
     if (serialisers.start) await writer.data(serialisers.start());
     for await (const event of generation) {
-      if (event.type === 'delta') await writer.data(serialisers.delta(event));
-      else for (const chunk of serialisers.finish(event)) await writer.data(chunk);
+      if (event.type === 'delta') {
+        await writer.data(serialisers.delta(event));
+        continue;
+      }
+      // The finish is the last event: the stream ends with it, in the same write as the events before it,
+      // while the engine may still be reading what its upstream sent after the answer.
+      for (const chunk of serialisers.finish(event)) await writer.data(chunk);
+      writer.end(true);
     }
     writer.end(true);
   } catch (error) {
