@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bearer, startTestApp, type TestApp } from './build-test-app.js';
 
 async function listen(test: TestApp): Promise<string> {
@@ -30,11 +30,7 @@ describe('request lifecycle', () => {
     test = undefined;
   });
 
-  it('API-7 a client that disconnects cancels the engine work and is metered as cancelled (BIL-3)', async () => {
-    test = await startTestApp('sqlite', { upstream: { chunkDelayMs: 200, text: 'a long story '.repeat(40) } });
-    const base = await listen(test);
-    const current = test;
-    const requestId = 'req_disconnect_test';
+  async function disconnectMidStream(current: TestApp, base: string, requestId: string): Promise<void> {
     await new Promise<void>((resolve) => {
       const request = httpRequest(`${base}/v1/chat/completions`, { method: 'POST', headers: { ...bearer(current.ownerKey), 'content-type': 'application/json', 'x-request-id': requestId } }, (response) => {
         response.once('data', () => {
@@ -45,11 +41,30 @@ describe('request lifecycle', () => {
       request.end(chatBody(true));
     });
     await waitFor(() => current.upstream.requests.some((request) => request.path.endsWith('/chat/completions') && request.isAborted));
-    await current.app.services.metering.flush();
-    const rows = await current.app.services.metering.listByUser({ userId: current.app.owner.id, from: new Date(0), to: new Date(Date.now() + 1000) });
-    await waitFor(() => rows.length > 0 || false, 100).catch(() => {});
-    const row = (await current.app.services.metering.listByUser({ userId: current.app.owner.id, from: new Date(0), to: new Date(Date.now() + 1000) })).find((record) => record.requestId === requestId);
-    expect(row).toMatchObject({ status: 'cancelled', errorCode: null });
+    // The record is made when the cancelled generation has unwound, a moment after the upstream saw the abort.
+    await vi.waitFor(async () => {
+      await current.app.services.metering.flush();
+      const rows = await current.app.services.metering.listByUser({ userId: current.app.owner.id, from: new Date(0), to: new Date(Date.now() + 1000) });
+      expect(rows.find((record) => record.requestId === requestId)).toMatchObject({ status: 'cancelled', errorCode: null });
+    }, { timeout: 5000, interval: 50 });
+  }
+
+  it('API-7 a client that disconnects cancels the engine work and is metered as cancelled (BIL-3)', async () => {
+    test = await startTestApp('sqlite', { upstream: { chunkDelayMs: 200, text: 'a long story '.repeat(40) } });
+    await disconnectMidStream(test, await listen(test), 'req_disconnect_test');
+  });
+
+  it('API-7 the same when the engine was started while the rate-limit reservation was in flight (limits.overlapAdmission)', async () => {
+    test = await startTestApp('sqlite', { upstream: { chunkDelayMs: 200, text: 'a long story '.repeat(40) } });
+    expect(test.app.limits).toBeDefined();
+    const base = await listen(test);
+    // A first request lets this node see the owner's windows with room to spare: the next one starts its engine early.
+    test.upstream.configure({ chunkDelayMs: 0 });
+    const first = await fetch(`${base}/v1/chat/completions`, { method: 'POST', headers: { ...bearer(test.ownerKey), 'content-type': 'application/json' }, body: chatBody(false) });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-ratelimit-remaining-requests')).not.toBeNull();
+    test.upstream.configure({ chunkDelayMs: 200 });
+    await disconnectMidStream(test, base, 'req_disconnect_overlapped');
   });
 
   it('API-9 graceful shutdown lets a running stream finish and flushes every usage record (BIL-3)', async () => {
