@@ -49,9 +49,9 @@ export function chatCompletionsRoute(app: FastifyInstance, context: RouteContext
             start: () => `${prefix}{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]${usageNull}${notices}}`,
             delta: (event) => {
               const delta = event.toolCalls
-                ? { tool_calls: event.toolCalls.map((call) => ({ index: call.index, ...(call.id ? { id: call.id, type: 'function' } : {}), function: { ...(call.name ? { name: call.name } : {}), arguments: call.argumentsJsonDelta ?? '' } })) }
-                : { content: event.text ?? '' };
-              return `${prefix}{"index":0,"delta":${JSON.stringify(delta)},"logprobs":null,"finish_reason":null}]${usageNull}}`;
+                ? JSON.stringify({ tool_calls: event.toolCalls.map((call) => ({ index: call.index, ...(call.id ? { id: call.id, type: 'function' } : {}), function: { ...(call.name ? { name: call.name } : {}), arguments: call.argumentsJsonDelta ?? '' } })) })
+                : `{"content":${JSON.stringify(event.text ?? '')}}`;
+              return `${prefix}{"index":0,"delta":${delta},"logprobs":null,"finish_reason":null}]${usageNull}}`;
             },
             finish: (event) => {
               const chunks = [`${prefix}{"index":0,"delta":{},"logprobs":null,"finish_reason":"${event.finishReason}"}]${usageNull}}`];

@@ -3,8 +3,12 @@ import type { ServerResponse } from 'node:http';
 /** Writes Server-Sent Events with backpressure; the route owns what goes in them. */
 export class SseWriter {
   readonly #response: ServerResponse;
-  #isCorked = false;
-  readonly #uncorkAfterBurst = (): void => this.#uncork();
+  /** Events of the current burst, not yet written. */
+  #pending = '';
+  #isFlushScheduled = false;
+  /** The last write filled the socket's buffer: the next event waits for it to drain. */
+  #isBlocked = false;
+  readonly #flushAfterBurst = (): void => this.#flush();
 
   constructor(response: ServerResponse, headers: Record<string, string>) {
     this.#response = response;
@@ -17,46 +21,54 @@ export class SseWriter {
     });
   }
 
-  #uncork(): void {
-    if (!this.#isCorked) return;
-    this.#isCorked = false;
-    this.#response.uncork();
-  }
-
   get isClosed(): boolean {
     return this.#response.destroyed || this.#response.writableEnded;
   }
 
-  /** Send one `data:` event (already-serialised JSON); waits when the client reads slowly. */
-  async data(json: string): Promise<void> {
-    if (this.isClosed) return;
-    // Events produced in one burst (the headers with the first event, or the many events of one upstream read)
-    // go out in one write. A tick queued from the first event's microtask runs once the microtask queue has
-    // drained, before any other I/O callback: the burst is complete, and the first byte waits for nothing else.
-    if (!this.#isCorked) {
-      this.#isCorked = true;
-      this.#response.cork();
-      process.nextTick(this.#uncorkAfterBurst);
+  /**
+   * Send one `data:` event (already-serialised JSON). Returns a promise only when the client reads slowly and
+   * the caller must wait; otherwise nothing, so a stream of events costs no promise per event.
+   *
+   * Events produced in one burst (the headers with the first event, or the many events of one upstream read) are
+   * joined and go out in one write: a tick queued from the burst's first event runs once the microtask queue has
+   * drained, before any other I/O callback, so the burst is complete and the first byte waits for nothing else.
+   */
+  data(json: string): Promise<void> | undefined {
+    if (this.isClosed) return undefined;
+    this.#pending += `data: ${json}\n\n`;
+    if (!this.#isFlushScheduled) {
+      this.#isFlushScheduled = true;
+      process.nextTick(this.#flushAfterBurst);
     }
-    if (!this.#response.write(`data: ${json}\n\n`)) {
-      this.#uncork();
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.#response.off('drain', done);
-          this.#response.off('close', done);
-          resolve();
-        };
-        this.#response.on('drain', done);
-        this.#response.on('close', done);
-      });
-    }
+    return this.#isBlocked ? this.#drained() : undefined;
   }
 
   end(withDone: boolean): void {
-    // `end` flushes what is corked together with the last bytes, in one write; nothing waits for the tick.
-    const wasCorked = this.#isCorked;
-    this.#isCorked = false;
-    if (!this.isClosed) this.#response.end(withDone ? 'data: [DONE]\n\n' : undefined);
-    else if (wasCorked) this.#response.uncork();
+    // What is pending goes out with the end of the response, in one write; nothing waits for the tick.
+    const last = withDone ? `${this.#pending}data: [DONE]\n\n` : this.#pending;
+    this.#pending = '';
+    if (this.isClosed) return;
+    this.#response.end(last === '' ? undefined : last);
+  }
+
+  #flush(): void {
+    this.#isFlushScheduled = false;
+    if (this.#pending === '' || this.isClosed) return;
+    const chunk = this.#pending;
+    this.#pending = '';
+    if (!this.#response.write(chunk)) this.#isBlocked = true;
+  }
+
+  #drained(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.#isBlocked = false;
+        this.#response.off('drain', done);
+        this.#response.off('close', done);
+        resolve();
+      };
+      this.#response.on('drain', done);
+      this.#response.on('close', done);
+    });
   }
 }

@@ -22,15 +22,17 @@ export async function streamEvents(reply: FastifyReply, request: FastifyRequest,
   const writer = new SseWriter(reply.raw, { 'x-request-id': request.id, ...definedHeaders(generation.rateLimitHeaders) });
   let status = 200;
   try {
-    if (serialisers.start) await writer.data(serialisers.start());
+    // Nothing was written yet, so nothing can be waited for: the first event never waits.
+    if (serialisers.start) void writer.data(serialisers.start());
     for await (const event of generation) {
       if (event.type === 'delta') {
-        await writer.data(serialisers.delta(event));
+        const drained = writer.data(serialisers.delta(event));
+        if (drained) await drained;
         continue;
       }
       // The finish is the last event: the stream ends with it, in the same write as the events before it,
       // while the engine may still be reading what its upstream sent after the answer.
-      for (const chunk of serialisers.finish(event)) await writer.data(chunk);
+      for (const chunk of serialisers.finish(event)) void writer.data(chunk);
       writer.end(true);
     }
     writer.end(true);
