@@ -368,8 +368,11 @@ function newestSource() {
   return newest;
 }
 
+/** The Node.js flags of the `charter` command itself (its shebang): the server runs as `npx charter serve` runs it. */
+const CHARTER_NODE_FLAGS = fs.readFileSync(path.join(ROOT, 'bin/charter.mjs'), 'utf8').split('\n')[0].match(/\bnode\s+(.*)$/)?.[1]?.split(/\s+/).filter(Boolean) ?? [];
+
 async function startCharter({ name, env, logFile, port }) {
-  const nodeArgs = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
+  const nodeArgs = [...CHARTER_NODE_FLAGS, ...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [])];
   const child = startChild(name, process.execPath, [...nodeArgs, 'bin/charter.mjs', 'serve'], { env, logFile });
   const readyz = await waitHttp(`http://127.0.0.1:${port}/readyz`, child, name, logFile, 90);
   log(`${name} ready (pid ${child.pid}) on 127.0.0.1:${port}: ${readyz}`);
@@ -558,7 +561,7 @@ function renderTable(results, meta) {
   L.push(`== Charter gateway overhead (${meta.cpus} cores ${meta.cpuModel}, node ${process.version}, ${meta.date}) ==`);
   L.push(`load average before ${meta.loadBefore.join(' ')}, after ${meta.loadAfter.join(' ')}; phases ${DURATION}s x ${ROUNDS} rounds, warm-up ${WARMUP}s; mock, gateway and load generator share the cores`);
   L.push(
-    `mock upstream: non-streaming JSON with usage; streams of 20 SSE chunks. Charter: API-key auth + metering on (always), limits ${meta.limits}, moderation and request logging as labelled${Object.keys(meta.extraConfig).length ? `, --config ${JSON.stringify(meta.extraConfig)}` : ''}${CPU_PROF ? '; Charter ran under --cpu-prof (numbers inflated by the profiler)' : ''}`,
+    `mock upstream: non-streaming JSON with usage; streams of 20 SSE chunks. Charter (node ${CHARTER_NODE_FLAGS.join(' ') || 'without flags'}): API-key auth + metering on (always), limits ${meta.limits}, moderation and request logging as labelled${Object.keys(meta.extraConfig).length ? `, --config ${JSON.stringify(meta.extraConfig)}` : ''}${CPU_PROF ? '; Charter ran under --cpu-prof (numbers inflated by the profiler)' : ''}`,
   );
   L.push('');
   const pk = results.portkey ? pick(results.portkey) : null;
