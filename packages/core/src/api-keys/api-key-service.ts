@@ -1,9 +1,10 @@
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { ApiScopes, Principal } from '../accounts/principal.js';
 import { AuthenticationError, InvalidRequestError, NotFoundError } from '../errors.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
+import { hashOpaqueToken } from '../sessions/session-token.js';
 import type { AuditActor } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ApiKey, IssuedApiKey } from './api-key.js';
@@ -13,12 +14,9 @@ import type { ApiKeyRepository } from './api-key-repository.js';
 const secretPrefix = 'sk-ch-';
 const visiblePrefixLength = secretPrefix.length + 6;
 
-/**
- * Hex SHA-256 of a secret. A fast hash is right here: the secret has 256 random bits, nothing to brute-force.
- * The one-shot `hash` (every request runs this) costs a third of a `createHash` object.
- */
+/** Hex SHA-256 of a secret, as for every opaque token: the secret has 256 random bits, nothing to brute-force. */
 export function hashApiKeySecret(secret: string): string {
-  return hash('sha256', secret, 'hex');
+  return hashOpaqueToken(secret);
 }
 
 export interface ApiKeyServiceOptions {
