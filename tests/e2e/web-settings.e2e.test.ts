@@ -90,8 +90,11 @@ describe('web app settings: organisations and usage in Chromium', () => {
 
   async function createKey(page: Page, name: string): Promise<string> {
     await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'API keys' }).click();
+    // The page we come from may also have a "Name" field: fill only once the keys page is there.
+    const create = page.getByRole('button', { name: 'Create key' });
+    await create.waitFor();
     await page.getByLabel('Name', { exact: true }).fill(name);
-    await page.getByRole('button', { name: 'Create key' }).click();
+    await create.click();
     const secret = (await page.getByTestId('new-api-key').innerText()).trim();
     expect(secret).toMatch(/^sk-ch-/);
     await page.getByRole('button', { name: 'Done' }).click();
