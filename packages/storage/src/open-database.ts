@@ -93,22 +93,30 @@ export function redactDatabaseUrl(url: string): string {
   }
 }
 
-function openSqlite(filename: string): Database {
-  let connection: BetterSqlite3.Database;
+/**
+ * A bare better-sqlite3 connection with Charter's settings, for code that needs its synchronous API (the usage
+ * writer thread's prepared statement); everything else goes through `openDatabase`.
+ */
+export function openSqliteConnection(filename: string): BetterSqlite3.Database {
   try {
     if (filename !== ':memory:') {
       mkdirSync(dirname(filename), { recursive: true });
     }
-    connection = new BetterSqlite3(filename);
+    const connection = new BetterSqlite3(filename);
     // WAL lets readers run beside the single writer; NORMAL is durable enough under WAL and much faster.
     connection.pragma('journal_mode = WAL');
     connection.pragma('synchronous = NORMAL');
     // Another process (a CLI command beside the server) may hold the write lock briefly; wait, do not fail.
     connection.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`);
     connection.pragma('foreign_keys = ON');
+    return connection;
   } catch (error) {
     throw new DatabaseConnectionError(`Cannot open the SQLite database at ${filename}: ${describeError(error)}`, { cause: error });
   }
+}
+
+function openSqlite(filename: string): Database {
+  const connection = openSqliteConnection(filename);
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) });
   return { db, dialect: 'sqlite', ...(filename === ':memory:' ? {} : { filename }), close: () => db.destroy() };
 }

@@ -30,7 +30,7 @@ export class SqlUsageRepository implements UsageRepository, UsageReportRepositor
     if (records.length === 0) {
       return;
     }
-    const rows = records.map(toRow);
+    const rows = records.map(toUsageRow);
     await this.#db.transaction().execute(async (transaction) => {
       for (let start = 0; start < rows.length; start += rowsPerStatement) {
         // Only a duplicate request id is skipped (a retried flush); any other violation fails the batch.
@@ -128,7 +128,8 @@ export class SqlUsageRepository implements UsageRepository, UsageReportRepositor
   }
 }
 
-function toRow(record: UsageRecord): Insertable<UsageRecordsTable> {
+/** A usage record as its `usage_records` row. */
+export function toUsageRow(record: UsageRecord): Insertable<UsageRecordsTable> {
   return {
     id: record.id,
     request_id: record.requestId,

@@ -1,10 +1,11 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from './open-database.js';
-import { SqlUsageRepository } from './sql-usage-repository.js';
+import type BetterSqlite3 from 'better-sqlite3';
+import { openSqliteConnection } from './open-database.js';
+import { SqliteUsageInserter } from './sqlite-usage-inserter.js';
 import type { UsageWriterData, UsageWriterReply, UsageWriterRequest } from './sqlite-usage-writer-messages.js';
 
-// The thread of `ThreadedSqliteUsageRepository`: its own connection, the same insert as on the main thread.
+// The thread of `ThreadedSqliteUsageRepository`: its own connection and one prepared insert, run per row.
 const port = parentPort;
 if (!port) throw new Error('sqlite-usage-writer.worker.ts runs only as a worker thread.');
 const { filename } = workerData as UsageWriterData;
@@ -15,32 +16,35 @@ try {
 } catch {
   // Not permitted on this platform: the writer runs at normal priority.
 }
-const opening = openDatabase({ url: filename }).then((database) => ({ database, usage: new SqlUsageRepository(database.db) }));
-// A failed open is answered to each batch below; it must not also end the thread as an unhandled rejection.
-opening.catch(() => {});
-// Requests are handled one after the other, in the order sent; the listener is attached at once so none is missed.
-let queue: Promise<unknown> = Promise.resolve();
+// Opened at once, so the thread is ready when the first batch comes; a failure is answered to that batch.
+const opened = openInserter();
 
 port.on('message', (request: UsageWriterRequest) => {
-  queue = queue.then(() => handle(request));
-});
-
-async function handle(request: UsageWriterRequest): Promise<void> {
   if (request.type === 'close') {
-    const { database } = await opening.catch(() => ({ database: undefined }));
-    await database?.close();
-    port?.close();
+    if (!(opened instanceof Error)) opened.connection.close();
+    port.close();
     return;
   }
   let reply: UsageWriterReply;
   try {
-    const { usage } = await opening;
-    await usage.insertMany(request.records);
+    if (opened instanceof Error) throw opened;
+    opened.inserter.insertMany(request.records);
     reply = { id: request.id };
   } catch (error) {
     reply = { id: request.id, errorMessage: error instanceof Error ? error.message : String(error) };
   }
-  port?.postMessage(reply);
+  port.postMessage(reply);
   // A connection that could not be opened stays broken: end the thread, the next batch starts a fresh one.
-  if (await opening.then(() => false, () => true)) port?.close();
+  if (opened instanceof Error) port.close();
+});
+
+function openInserter(): { connection: BetterSqlite3.Database; inserter: SqliteUsageInserter } | Error {
+  let connection: BetterSqlite3.Database | undefined;
+  try {
+    connection = openSqliteConnection(filename);
+    return { connection, inserter: new SqliteUsageInserter(connection) };
+  } catch (error) {
+    connection?.close();
+    return error instanceof Error ? error : new Error(String(error));
+  }
 }

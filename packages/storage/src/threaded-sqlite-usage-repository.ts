@@ -14,7 +14,7 @@ const writerUrl = new URL('./sqlite-usage-writer.worker.ts', import.meta.url);
 
 /**
  * `UsageRepository` on a SQLite file whose inserts run on a worker thread with a connection of its own.
- * better-sqlite3 is synchronous: a metering batch (about 14 µs a row with its indexes, several milliseconds a
+ * better-sqlite3 is synchronous: a metering batch (8–12 µs a row with its indexes, several milliseconds a
  * batch) written on the main thread stalls every request in flight, which is what drove the gateway's p99.
  * Reads stay on the main connection (`reader`); WAL lets them run beside the writer. The thread starts with
  * the repository (so it is warm when the first batch comes) and again after it died.
