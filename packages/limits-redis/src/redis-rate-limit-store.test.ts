@@ -130,9 +130,10 @@ describe('RedisRateLimitStore against the Redis at ' + redisUrl, () => {
     const input: Omit<BurstWorkerInput, 'attempts'> = {
       redisUrl,
       keyPrefix,
-      startAtMs: Date.now() + 6_000,
+      workerCount: 3,
       connections: 3,
-      subjects: [{ scope: 'key', id: 'key_shared', limits: limits({ requestsPerMinute: 1_000 }) }, owner('organization:org_burst', { requestsPerMinute: limit })],
+      // The key's hourly limit is never reached; it makes every reservation span two subjects' windows.
+      subjects: [{ scope: 'key', id: 'key_shared', limits: limits({ requestsPerHour: 1_000 }) }, owner('organization:org_burst', { requestsPerMinute: limit })],
       tokenCost: 10,
     };
     const outputs = await Promise.all(

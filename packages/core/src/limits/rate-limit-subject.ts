@@ -1,6 +1,6 @@
 import type { Principal } from '../accounts/principal.js';
 import { type BillingOwner, billingOwnerKey } from './billing-owner.js';
-import type { RateLimits, RateLimitWindowKind } from './rate-limits.js';
+import { rateLimitWindowDefinitions, rateLimitWindowKinds, unlimitedRateLimits, type RateLimits, type RateLimitWindowKind } from './rate-limits.js';
 
 /** Whose windows a request is counted in: its API key's, or its owner's. */
 export type RateLimitScope = 'key' | 'owner';
@@ -28,10 +28,34 @@ export interface RateLimitWindowState {
 /**
  * The subjects of a request: its API key (when it used one) and its owner. Keys get the plan's limits for
  * now; `keyLimits` lets a caller give keys their own (stricter) limits once keys carry them.
+ *
+ * Every request of a key is also counted in its owner's windows, in the same atomic step, so a key window whose
+ * limit is no lower than the owner's same window can never refuse a request the owner's would admit. Only the
+ * key's stricter limits are kept (each window is work in the store on every request); a key with none is no
+ * subject at all.
  */
 export function rateLimitSubjectsFor(principal: Principal, owner: BillingOwner, limits: RateLimits, keyLimits: RateLimits = limits): RateLimitSubject[] {
   const subjects: RateLimitSubject[] = [];
-  if (principal.apiKeyId !== null) subjects.push({ scope: 'key', id: principal.apiKeyId, limits: keyLimits });
+  if (principal.apiKeyId !== null) {
+    const stricter = limitsStricterThan(keyLimits, limits);
+    if (stricter !== null) subjects.push({ scope: 'key', id: principal.apiKeyId, limits: stricter });
+  }
   subjects.push({ scope: 'owner', id: billingOwnerKey(owner), limits });
   return subjects;
+}
+
+/** The limits of `own` that are lower than `enclosing`'s (or where it has none); null when there are none. */
+function limitsStricterThan(own: RateLimits, enclosing: RateLimits): RateLimits | null {
+  const stricter: RateLimits = { ...unlimitedRateLimits };
+  let isAny = false;
+  for (const kind of rateLimitWindowKinds) {
+    const field = rateLimitWindowDefinitions[kind].limitField;
+    const limit = own[field];
+    const enclosingLimit = enclosing[field];
+    if (limit !== null && (enclosingLimit === null || limit < enclosingLimit)) {
+      stricter[field] = limit;
+      isAny = true;
+    }
+  }
+  return isAny ? stricter : null;
 }

@@ -148,6 +148,30 @@ describe('RateLimiter on the in-memory store', () => {
     await expect(limiter.admit({ subjects, tokenCost: 5_000 })).rejects.toMatchObject({ code: 'rate_limit_exceeded', isRetryable: false, retryAfterMs: null });
   });
 
+  it('API-5 a key window is kept only where the key is stricter than its owner, since the owner counts all its requests', () => {
+    const principal = { userId: 'u1', organizationId: null, apiKeyId: 'key_a', sessionId: null, scopes: { models: null, endpoints: null } };
+    const owner = { ownerType: 'user', ownerId: 'u1' } as const;
+    const plan = limits({ requestsPerMinute: 60, tokensPerMinute: 1_000, concurrentRequests: 4 });
+
+    expect(rateLimitSubjectsFor(principal, owner, plan)).toEqual([{ scope: 'owner', id: 'user:u1', limits: plan }]);
+    expect(rateLimitSubjectsFor(principal, owner, plan, limits({ requestsPerMinute: 10, tokensPerMinute: 5_000, requestsPerHour: 100 }))).toEqual([
+      { scope: 'key', id: 'key_a', limits: limits({ requestsPerMinute: 10, requestsPerHour: 100 }) },
+      { scope: 'owner', id: 'user:u1', limits: plan },
+    ]);
+    expect(rateLimitSubjectsFor({ ...principal, apiKeyId: null }, owner, plan)).toEqual([{ scope: 'owner', id: 'user:u1', limits: plan }]);
+  });
+
+  it('API-5 a key stricter than its owner is refused on its own window while the owner has room', async () => {
+    const { limiter } = setup();
+    const principal = { userId: 'u1', organizationId: null, apiKeyId: 'key_a', sessionId: null, scopes: { models: null, endpoints: null } };
+    const subjects = rateLimitSubjectsFor(principal, { ownerType: 'user', ownerId: 'u1' }, limits({ requestsPerMinute: 10 }), limits({ requestsPerMinute: 2 }));
+    await limiter.admit({ subjects, tokenCost: 0 });
+    await limiter.admit({ subjects, tokenCost: 0 });
+    const refused = await limiter.reserve({ subjects, tokenCost: 0 });
+    expect(refused.isAdmitted === false && refused.refusal.window).toMatchObject({ scope: 'key', kind: 'requests_per_minute', limit: 2, remaining: 0 });
+    expect(refused.isAdmitted === false && refused.refusal.windows.find((window) => window.scope === 'owner')?.remaining).toBe(8);
+  });
+
   it('API-5 admit throws rate_limit_exceeded carrying Retry-After and x-ratelimit-* values', async () => {
     const { limiter } = setup();
     const subjects = rateLimitSubjectsFor(
@@ -163,7 +187,8 @@ describe('RateLimiter on the in-memory store', () => {
     expect(rateLimitError.code).toBe('rate_limit_exceeded');
     expect(rateLimitError.isRetryable).toBe(true);
     expect(rateLimitError.retryAfterMs).toBe(30_000);
-    expect(rateLimitError.message).toBe('Rate limit reached on this API key on requests per min (RPM): Limit 2, Used 2, Requested 1. Please try again in 30s.');
+    // The key has the plan's limits, so the owner's window is the one that decides (the key adds no window).
+    expect(rateLimitError.message).toBe('Rate limit reached on this account on requests per min (RPM): Limit 2, Used 2, Requested 1. Please try again in 30s.');
     expect(rateLimitError.headers).toEqual({
       'x-ratelimit-limit-requests': '2',
       'x-ratelimit-remaining-requests': '0',
