@@ -52,8 +52,7 @@ local function apply_settlements(key_at, arg_at)
   for _ = 1, count do
     local reservation, windows = ARGV[arg_at], tonumber(ARGV[arg_at + 1])
     arg_at = arg_at + 2
-    local marker = redis.call('GET', KEYS[key_at])
-    redis.call('DEL', KEYS[key_at])
+    local marker = redis.call('GETDEL', KEYS[key_at])
     local is_first = marker and tonumber(marker) > now
     for i = 1, windows do
       local key = KEYS[key_at + i]
