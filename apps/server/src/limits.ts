@@ -17,6 +17,8 @@ import type { Redis } from 'ioredis';
 import type { CharterConfig } from './config.js';
 import type { ServerMetrics } from './plugins/metrics.js';
 
+const maxSettleDelayMs = 25;
+
 /** Plans, quotas and rate limits wired to their stores: Redis when configured (shared by every node), else memory. */
 export interface LimitsWiring {
   plans: PlanService;
@@ -60,7 +62,12 @@ export async function createLimits(options: {
   let resilient: ResilientRateLimitStore | undefined;
   let redisStore: RedisRateLimitStore | undefined;
   if (redis) {
-    redisStore = new RedisRateLimitStore({ redis });
+    // A settlement waits up to this long for its owner's next reservation to carry it: one Redis call per request
+    // instead of two whenever an owner's requests come closer together. This node always sees its own settlements
+    // (a reservation applies its owner's queued ones first); other nodes see the freed slots and tokens that much
+    // later, which is stricter, never looser. Kept well inside the command timeout, which also times the wait.
+    const settleDelayMs = Math.min(maxSettleDelayMs, Math.floor(config.limits.redisCommandTimeoutMs / 5));
+    redisStore = new RedisRateLimitStore({ redis, settleDelayMs });
     resilient = new ResilientRateLimitStore({
       primary: redisStore,
       fallback: store,

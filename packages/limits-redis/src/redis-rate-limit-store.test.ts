@@ -199,6 +199,24 @@ describe('RedisRateLimitStore against the Redis at ' + redisUrl, () => {
     if (after.isAdmitted) await other.settle(after.reservation, 0);
   });
 
+  it('API-5 with a settle delay, a settlement no reservation carries is sent on its own once the delay is over', async () => {
+    fresh();
+    // The server's setting: settlements wait up to 25 ms for the owner's next reservation.
+    const store = new RedisRateLimitStore({ redis: client(), keyPrefix, settleDelayMs: 25 });
+    const limiter = new RateLimiter({ store, clock: () => new Date() });
+    const subjects = [owner('user:delayed', { concurrentRequests: 1 })];
+    const decision = await limiter.reserve({ subjects, tokenCost: 0 });
+    if (!decision.isAdmitted) throw new Error('the first request must be admitted');
+    const startedAtMs = performance.now();
+    await limiter.settle(decision.reservation, 0);
+    // Resolved once Redis applied it: not before the delay, and without any other call to carry it.
+    expect(performance.now() - startedAtMs).toBeGreaterThanOrEqual(20);
+    const other = limiterOn(client());
+    const after = await other.reserve({ subjects, tokenCost: 0 });
+    expect(after.isAdmitted).toBe(true);
+    if (after.isAdmitted) await other.settle(after.reservation, 0);
+  });
+
   it('API-5 by default a settlement is sent on its own at the next turn of the event loop', async () => {
     fresh();
     const store = new RedisRateLimitStore({ redis: client(), keyPrefix });
