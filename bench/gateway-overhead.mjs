@@ -132,7 +132,7 @@ const CHARTER_VARIANTS = [
   ...(LIMITS === 'both' ? [{ ...HEADLINE, label: 'charter_nolimits', limits: false }] : []),
 ];
 const variantTitle = (v) => `Charter${v.log ? '' : ', log.requests off'}${v.moderation ? '' : ', moderation off'}${v.limits ? '' : ', limits off'}`;
-const phasesOf = (v) => (v === HEADLINE || v.label === 'charter_nolimits' ? PHASES : PHASES.filter((p) => p.slot !== 'stream1'));
+const phasesOf = (v) => (v === HEADLINE || !v.limits ? PHASES : PHASES.filter((p) => p.slot !== 'stream1'));
 
 // Time budgets: one overhead.mjs run takes 2 warm-ups + 2 x rounds phases; slack for start-up and drain.
 const RUN_BUDGET_S = 2 * WARMUP + 2 * ROUNDS * DURATION + 60;

@@ -33,12 +33,7 @@ export class SqlUsageRepository implements UsageRepository, UsageReportRepositor
     const rows = records.map(toUsageRow);
     await this.#db.transaction().execute(async (transaction) => {
       for (let start = 0; start < rows.length; start += rowsPerStatement) {
-        // Only a duplicate request id is skipped (a retried flush); any other violation fails the batch.
-        await transaction
-          .insertInto('usage_records')
-          .values(rows.slice(start, start + rowsPerStatement))
-          .onConflict((conflict) => conflict.column('request_id').doNothing())
-          .execute();
+        await insertUsageRows(transaction, rows.slice(start, start + rowsPerStatement)).execute();
       }
     });
   }
@@ -126,6 +121,14 @@ export class SqlUsageRepository implements UsageRepository, UsageReportRepositor
     if (filter.model !== undefined) select = select.where('model', '=', filter.model);
     return select;
   }
+}
+
+/** The insert of usage rows: only a duplicate request id is skipped (a retried flush); any other violation fails. */
+export function insertUsageRows(db: Kysely<DatabaseSchema>, rows: Insertable<UsageRecordsTable> | ReadonlyArray<Insertable<UsageRecordsTable>>) {
+  return db
+    .insertInto('usage_records')
+    .values(rows)
+    .onConflict((conflict) => conflict.column('request_id').doNothing());
 }
 
 /** A usage record as its `usage_records` row. */

@@ -2,7 +2,7 @@ import type { UsageRecord } from '@charter/core';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { DatabaseSchema } from './database-schema.js';
-import { toUsageRow } from './sql-usage-repository.js';
+import { insertUsageRows, toUsageRow } from './sql-usage-repository.js';
 
 type UsageRow = ReturnType<typeof toUsageRow>;
 
@@ -22,13 +22,7 @@ export class SqliteUsageInserter {
     const compiler = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) });
     const template = toUsageRow(templateRecord);
     this.#columns = Object.keys(template) as Array<keyof UsageRow>;
-    const compiled = compiler
-      .insertInto('usage_records')
-      .values(template)
-      // Only a duplicate request id is skipped (a retried flush); any other violation fails the batch.
-      .onConflict((conflict) => conflict.column('request_id').doNothing())
-      .compile();
-    this.#statement = connection.prepare(compiled.sql);
+    this.#statement = connection.prepare(insertUsageRows(compiler, template).compile().sql);
     this.#insertBatch = connection.transaction((rows: readonly UsageRow[]) => {
       for (const row of rows) this.#statement.run(this.#columns.map((column) => row[column] ?? null));
     });
