@@ -1,7 +1,7 @@
 import { Argon2PasswordHasher } from '@charter/credentials';
 import { SignInService, type SsoCallbackOutcome, ssoIdentityHash, systemClock } from '@charter/core';
 import { SqlAuditLog, SqlIdentityBlocklist, SqlKnownDeviceRepository } from '@charter/storage';
-import { followRedirects, startFakeGitHub, startTestOidcProvider, testDialects, tokenFromEmail, type FakeGitHub, type TestOidcAccount, type TestOidcProvider } from '@charter/testing';
+import { followRedirects, startFakeGitHub, startTestOidcProvider, tamperedToken, testDialects, tokenFromEmail, type FakeGitHub, type TestOidcAccount, type TestOidcProvider } from '@charter/testing';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
@@ -171,7 +171,7 @@ describe.each(testDialects)('single sign-on on %s', (dialect) => {
     const replayed = await new TestBrowser(fastify()).post('/api/v1/auth/sso/register', { token, ...formFields() });
     expect(replayed.statusCode).toBe(400);
     expect(replayed.json().error.code).toBe('invalid_token');
-    const tampered = await new TestBrowser(fastify()).post('/api/v1/auth/sso/register', { token: `${token.slice(0, -2)}xx`, ...formFields() });
+    const tampered = await new TestBrowser(fastify()).post('/api/v1/auth/sso/register', { token: tamperedToken(token), ...formFields() });
     expect(tampered.json().error.code).toBe('invalid_token');
   });
 
@@ -322,7 +322,7 @@ describe.each(testDialects)('single sign-on on %s', (dialect) => {
     const browser = new TestBrowser(fastify());
     const callbackUrl = await toProvider(browser, oidcId);
     const original = browser.cookies.get('charter_sso')!;
-    browser.cookies.set('charter_sso', `${original.slice(0, -3)}abc`);
+    browser.cookies.set('charter_sso', tamperedToken(original));
     const tampered = await callback(browser, callbackUrl);
     expect(fragmentOf(tampered).fragment.get('sso_error')).toBe('invalid_state');
     expect(browser.cookies.has('charter_session')).toBe(false);
@@ -498,7 +498,7 @@ describe.each(testDialects)('single sign-on on %s', (dialect) => {
       const forged = new URL(callbackUrl);
       forged.searchParams.set('state', 'B'.repeat(43));
       expect(fragmentOf(await callback(browser, forged.href)).fragment.get('sso_error')).toBe('invalid_state');
-      browser.cookies.set('charter_sso', `x${binding.slice(1)}`);
+      browser.cookies.set('charter_sso', tamperedToken(binding));
       expect(fragmentOf(await callback(browser, callbackUrl)).fragment.get('sso_error')).toBe('invalid_state');
       browser.cookies.set('charter_sso', binding);
       expect(fragmentOf(await callback(browser, callbackUrl)).path).toBe('/register/sso');

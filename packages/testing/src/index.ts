@@ -10,3 +10,4 @@ export { buildMmdb, geoIpCityRecord, MmdbTypedNumber, parseNetwork, writeMmdb, t
 export { followRedirects, startTestOidcProvider, type TestOidcAccount, type TestOidcProvider } from './oidc-test-provider.js';
 export { startFakeGitHub, type FakeGitHub, type FakeGitHubUser } from './fake-github.js';
 export { TotpAuthenticator } from './totp-authenticator.js';
+export { tamperedToken } from './tampered-token.js';
