@@ -28,6 +28,9 @@
 //                           creates a plan with limits far above the load (`charter plans create`) and
 //                           puts the owner on it (`limits.ownerPlanId`): every check runs, none refuses [on]
 //   --config JSON           extra Charter configuration merged into the generated file
+//   --floor on|off          also measure bench/pass-through-proxy.mjs, a bare Node proxy (node:http + undici, no
+//                           auth, parsing or metering) against the same mock: the floor of one more Node process
+//                           hop on this host, to read Charter's numbers against                      [on]
 //   --skip-portkey          measure Charter only (the throughput-ratio target is then n/a)
 //   --skip-stream1          skip the extra 1-client streaming phase
 //   --cpu-prof              run Charter under `node --cpu-prof --cpu-prof-dir bench/results/profiles`
@@ -68,7 +71,7 @@ const opts = {};
     opts[key] = val;
   }
 }
-const KNOWN = ['duration', 'rounds', 'warmup', 'connections', 'stream-concurrency', 'log-requests', 'moderation', 'limits', 'config', 'skip-portkey', 'skip-stream1', 'cpu-prof', 'profile-summary', 'max-runtime', 'out', 'portkey-dir', 'shared', 'help'];
+const KNOWN = ['floor', 'duration', 'rounds', 'warmup', 'connections', 'stream-concurrency', 'log-requests', 'moderation', 'limits', 'config', 'skip-portkey', 'skip-stream1', 'cpu-prof', 'profile-summary', 'max-runtime', 'out', 'portkey-dir', 'shared', 'help'];
 for (const k of Object.keys(opts)) if (!KNOWN.includes(k)) fail(`unknown option --${k} (see --help)`);
 if (opts.help) {
   const src = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
@@ -104,6 +107,9 @@ if (opts.config) {
     fail(`--config is not valid JSON: ${e.message}`);
   }
 }
+const FLOOR = opts.floor ?? 'on';
+if (!['on', 'off'].includes(FLOOR)) fail('--floor must be on or off');
+const WITH_FLOOR = FLOOR === 'on';
 const WITH_PORTKEY = !opts['skip-portkey'];
 const CPU_PROF = Boolean(opts['cpu-prof']);
 const SHARED = path.resolve(opts.shared ?? path.join(ROOT, '..', 'shared', 'bench'));
@@ -139,7 +145,7 @@ const RUN_BUDGET_S = 2 * WARMUP + 2 * ROUNDS * DURATION + 60;
 const PORTKEY_INSTALL_S = 300;
 const MAX_RUNTIME_S = num(
   'max-runtime',
-  120 + RUN_BUDGET_S * (CHARTER_VARIANTS.reduce((a, v) => a + phasesOf(v).length, 0) + (WITH_PORTKEY ? PHASES.length : 0)) + (WITH_PORTKEY ? PORTKEY_INSTALL_S + PHASES.length * 30 : 0) + CHARTER_VARIANTS.length * 90,
+  120 + RUN_BUDGET_S * (CHARTER_VARIANTS.reduce((a, v) => a + phasesOf(v).length, 0) + (WITH_PORTKEY ? PHASES.length : 0) + (WITH_FLOOR ? PHASES.length : 0)) + (WITH_PORTKEY ? PORTKEY_INSTALL_S + PHASES.length * 30 : 0) + CHARTER_VARIANTS.length * 90,
   { min: 10 },
 );
 
@@ -440,6 +446,19 @@ async function overheadPortkey(phase) {
   return JSON.parse(fs.readFileSync(json, 'utf8'));
 }
 
+/** Every phase through the bare pass-through proxy (see --floor), against the same mock as Charter. */
+async function measureFloor({ mockPort, mockPid, key }) {
+  const port = await freePort();
+  const logFile = path.join(OUT, 'floor.log');
+  const proxy = startChild('floor', process.execPath, [path.join(ROOT, 'bench', 'pass-through-proxy.mjs'), '--upstream', `http://127.0.0.1:${mockPort}`, '--port', String(port), '--ttl', String(MAX_RUNTIME_S)], { logFile });
+  await waitHttp(`http://127.0.0.1:${port}/health`, proxy, 'floor', logFile, 20);
+  log(`floor: pass-through proxy ready (pid ${proxy.pid}) on 127.0.0.1:${port}`);
+  const reports = {};
+  for (const phase of PHASES) reports[phase.slot] = await overheadCharter(phase, { label: 'floor', mockPort, port, key, mockPid, charterPid: proxy.pid });
+  await stopChild('floor', 5000);
+  return reports;
+}
+
 // ------------------------------------------------------------------------------------------ profile
 /** Self time per function (name + url + line) of a .cpuprofile, optionally only samples inside [fromUs, toUs]. */
 function profileSummary(file, window = null, top = 15) {
@@ -567,7 +586,7 @@ function renderTable(results, meta) {
   L.push('');
   const pk = results.portkey ? pick(results.portkey) : null;
   const lines = Object.entries(results).map(([name, r]) => ({ name, p: pick(r) }));
-  const labelOf = (name) => (name === 'portkey' ? 'Portkey 1.15.2' : meta.variants[name] ?? name);
+  const labelOf = (name) => (name === 'portkey' ? 'Portkey 1.15.2' : name === 'floor' ? 'floor: bare Node proxy' : meta.variants[name] ?? name);
   const w = [28, 9, 10, 11, 11, 10, 10, 10, 10];
   L.push('non-streaming (POST /v1/chat/completions)');
   L.push(row(['gateway', 'req/s', 'req/s', 'added p50', 'added p99', 'vs direct', 'vs Portkey', 'CPU us/req', 'CPU us/req'], w));
@@ -593,7 +612,8 @@ function renderTable(results, meta) {
     if (name === 'charter' || name === 'portkey')
       L.push(row([`  direct, ${name === 'portkey' ? 'Portkey' : 'Charter'} runs`, f(p.direct_streams_s, 0), `p50 ${f(p.direct_ttfb_p50, 2)}`, '', '', ...(has1 ? [`p50 ${f(p.direct_ttfb1_p50, 2)}`, '', ''] : [])], w2));
   L.push('(added = gateway minus direct in the same phase, alternating rounds; "vs direct" = gateway req/s / direct req/s; CPU = the');
-  L.push(' gateway process\'s CPU time per request; "direct" rows show the mock\'s own absolute numbers; "!" = the gateway failed requests)');
+  L.push(' gateway process\'s CPU time per request; "direct" rows show the mock\'s own absolute numbers; "!" = the gateway failed requests;');
+  L.push(' "floor" = bench/pass-through-proxy.mjs, node:http + undici and nothing else: what one more Node process hop costs on this host)');
   for (const [name, c] of Object.entries(meta.cpuSplit ?? {}))
     L.push(
       `${labelOf(name)}: process CPU during its phases ${f(c.user_s + c.sys_s, 1)} s = ${f(c.user_s, 1)} s user + ${f(c.sys_s, 1)} s system (${f((100 * c.sys_s) / (c.user_s + c.sys_s || 1), 0)}% in the kernel: socket and file writes), ${c.involuntary_ctx_switches} involuntary context switches`,
@@ -620,6 +640,12 @@ function renderTable(results, meta) {
   for (const [t, m, v] of T) L.push(`  ${t.padEnd(52)} ${m.padEnd(26)} ${v}`);
   if (pk && c.rps_cN && c.direct_rps_cN && pk.rps_cN && pk.direct_rps_cN)
     L.push(`  (drift-normalised ratio: (Charter/direct) / (Portkey/direct) at ${N} connections = ${f(c.rps_cN / c.direct_rps_cN / (pk.rps_cN / pk.direct_rps_cN), 2)}x)`);
+  if (results.floor) {
+    const fl = pick(results.floor);
+    L.push(
+      `  (floor on this host, a bare Node proxy: adds ${f(fl.added_p50_c1, 3)} / ${f(fl.added_p99_c1, 3)} ms at p50 / p99 at 1 connection, ${f(fl.rps_cN, 0)} req/s at ${N}, first byte +${f(fl.ttfb_added_p50, 2)} / +${f(fl.ttfb_added_p99, 2)} ms at ${STREAM_CONC} clients${fl.ttfb1_added_p50 === undefined ? '' : ` and +${f(fl.ttfb1_added_p50, 2)} / +${f(fl.ttfb1_added_p99, 2)} ms at 1 client`})`,
+    );
+  }
   const warnings = lines.flatMap(({ name, p }) => p.warnings.map((x) => `${name}: ${x}`));
   const noisy = warnings.map((x) => /used (\d+)% of host CPU/.exec(x)).filter(Boolean).map((m) => Number(m[1]));
   const other = warnings.filter((x) => !/used \d+% of host CPU/.test(x));
@@ -744,6 +770,7 @@ async function main() {
         else log(`no .cpuprofile for pid ${pid} in ${PROFILE_DIR} (did Charter exit cleanly? log: ${logFile})`);
       }
     }
+    if (WITH_FLOOR) results.floor = await measureFloor({ mockPort, mockPid: mock.pid, key });
     if (portkeyResults) results.portkey = portkeyResults;
   } finally {
     await cleanup(); // stops every child and removes the temporary directory
