@@ -42,6 +42,28 @@ describe('the charter command line', () => {
     expect(revoked.revoked_at).not.toBeNull();
   });
 
+  it("API-5 keys create takes the key's own rate limits; an impossible one exits 1 naming it and creates nothing", async () => {
+    const created = JSON.parse(await runCharter(['keys', 'create', '--name', 'throttled', '--rpm', '30', '--concurrency', '2', '--json'], env)) as Record<string, unknown>;
+    expect(created).toMatchObject({ name: 'throttled', scopes: { rate_limits: { requests_per_minute: 30, requests_per_hour: null, tokens_per_minute: null, concurrent_requests: 2 } } });
+    const plain = JSON.parse(await runCharter(['keys', 'create', '--name', 'plain', '--json'], env)) as Record<string, unknown>;
+    expect(plain).toMatchObject({ scopes: { rate_limits: null } });
+
+    const keyCount = async () => (JSON.parse(await runCharter(['keys', 'list', '--json'], env)) as { data: unknown[] }).data.length;
+    const before = await keyCount();
+    const runFailing = (args: string[]) =>
+      execFileAsync(process.execPath, [path.join(repositoryRoot, 'bin/charter.mjs'), ...args], { env, cwd: repositoryRoot }).then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      );
+    const zero = await runFailing(['keys', 'create', '--name', 'x', '--tpm', '0']);
+    expect(zero?.code).toBe(1);
+    expect(zero?.stderr).toContain('scopes.rate_limits.tokens_per_minute');
+    const notANumber = await runFailing(['keys', 'create', '--name', 'x', '--rpm', 'lots']);
+    expect(notANumber?.code).toBe(1);
+    expect(notANumber?.stderr).toContain('--rpm');
+    expect(await keyCount()).toBe(before);
+  });
+
   it('BIL-1 plans list, create and assign through the CLI on the local data directory', async () => {
     const listed = JSON.parse(await runCharter(['plans', 'list', '--json'], env)) as { data: Array<{ id: string }> };
     expect(listed.data.map((plan) => plan.id)).toEqual(expect.arrayContaining(['free', 'pay_as_you_go', 'monthly', 'annual', 'enterprise']));

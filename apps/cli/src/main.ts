@@ -25,6 +25,12 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** A whole number as typed; its range is checked where the value is used (the same check as over HTTP). */
+function parseWholeNumber(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('must be a whole number.');
+  return Number(value);
+}
+
 function parseList(value: string): string[] {
   return value.split(',').map((item) => item.trim()).filter(Boolean);
 }
@@ -119,7 +125,7 @@ export function createProgram(): Command {
           bars.get(progress.model)!(progress.downloadedBytes, progress.totalBytes);
         },
       });
-      const models = app.services.inference.listModels({ userId: app.owner.id, organizationId: null, apiKeyId: null, sessionId: null, scopes: { models: null, endpoints: null } });
+      const models = app.services.inference.listModels({ userId: app.owner.id, organizationId: null, apiKeyId: null, sessionId: null, scopes: { models: null, endpoints: null, rateLimits: null } });
       process.stderr.write(
         `Charter is listening on ${url}\n` +
           `  models: ${models.length > 0 ? models.map((model) => model.name).join(', ') : 'none (set CHARTER_MODEL to a GGUF path, hf: URI or https URL)'}\n` +
@@ -145,12 +151,17 @@ export function createProgram(): Command {
     .option('--models <models>', 'comma-separated model names the key may use (default: all)', parseList)
     .option('--endpoints <endpoints>', `comma-separated endpoint scopes (${apiKeyEndpointSchema.options.join(', ')}; default: all inference endpoints)`, parseList)
     .option('--expires-at <time>', 'RFC 3339 expiry time')
+    .option('--rpm <n>', "the key's own limit of requests per minute (only one lower than the owner's plan has an effect)", parseWholeNumber)
+    .option('--rph <n>', "the key's own limit of requests per hour", parseWholeNumber)
+    .option('--tpm <n>', "the key's own limit of tokens per minute", parseWholeNumber)
+    .option('--concurrency <n>', "the key's own limit of requests running at once", parseWholeNumber)
     .option('--json', 'print JSON')
-    .action(async (options: { name: string; models?: string[]; endpoints?: string[]; expiresAt?: string; json?: boolean }) => {
+    .action(async (options: { name: string; models?: string[]; endpoints?: string[]; expiresAt?: string; rpm?: number; rph?: number; tpm?: number; concurrency?: number; json?: boolean }) => {
       const endpoints = options.endpoints?.map((endpoint) => apiKeyEndpointSchema.parse(endpoint));
       const expiresAt = options.expiresAt ? new Date(options.expiresAt) : null;
       if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new InvalidArgumentError('--expires-at must be an RFC 3339 time.');
-      const issued = await withAdmin(({ apiKeys, owner }) => apiKeys.create(owner.id, { name: options.name, scopes: { models: options.models ?? null, endpoints: endpoints ?? null }, expiresAt }, cliActor(owner.id)));
+      const rateLimits = { requestsPerMinute: options.rpm ?? null, requestsPerHour: options.rph ?? null, tokensPerMinute: options.tpm ?? null, concurrentRequests: options.concurrency ?? null };
+      const issued = await withAdmin(({ apiKeys, owner }) => apiKeys.create(owner.id, { name: options.name, scopes: { models: options.models ?? null, endpoints: endpoints ?? null, rateLimits }, expiresAt }, cliActor(owner.id)));
       const body = { ...toApiKeyBody(issued.apiKey), key: issued.secret };
       print(body, options.json ?? false, () => `Created ${body.id} (${body.name}).\nKey (shown once, store it now): ${body.key}`);
     });

@@ -80,6 +80,48 @@ describe.each(testDialects)('plans and rate limits on %s', (dialect) => {
     expect(await statuses(billed)).toEqual([200, 200, 200, 200, 200, 200]);
   });
 
+  it("API-5 API-4 a key's own limits refuse it on its own window while its owner goes on; rotation keeps them; bad limits change nothing", async () => {
+    test = await startTestApp(dialect);
+    const keys = (payload: Record<string, unknown>) => test!.app.fastify.inject({ method: 'POST', url: '/api/v1/keys', headers: bearer(test!.ownerKey), payload });
+    const created = await keys({ name: 'two-a-minute', scopes: { rate_limits: { requests_per_minute: 2 } } });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().scopes.rate_limits).toEqual({ requests_per_minute: 2, requests_per_hour: null, tokens_per_minute: null, concurrent_requests: null });
+    const limitedKey: string = created.json().key;
+
+    const statuses: number[] = [];
+    for (let index = 0; index < 3; index++) statuses.push((await chat(test, limitedKey)).statusCode);
+    expect(statuses).toEqual([200, 200, 429]);
+    const refused = await chat(test, limitedKey);
+    expect(refused.json().error).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error' });
+    expect(refused.json().error.message).toContain('on this API key');
+    expect(refused.headers['x-ratelimit-limit-requests']).toBe('2');
+    // The owner's account has room left: another key of the same owner is served.
+    expect((await chat(test, test.ownerKey)).statusCode).toBe(200);
+
+    const listed = await test.app.fastify.inject({ method: 'GET', url: '/api/v1/keys', headers: bearer(test.ownerKey) });
+    expect(listed.json().data.find((key: { id: string }) => key.id === created.json().id).scopes.rate_limits.requests_per_minute).toBe(2);
+    const rotated = await test.app.fastify.inject({ method: 'POST', url: `/api/v1/keys/${created.json().id}/rotate`, headers: bearer(test.ownerKey) });
+    expect(rotated.json().scopes.rate_limits).toEqual(created.json().scopes.rate_limits);
+
+    // A key whose limits are all null has none; bad limits are refused and create nothing.
+    expect((await keys({ name: 'none', scopes: { rate_limits: { requests_per_minute: null } } })).json().scopes.rate_limits).toBeNull();
+    const count = async () => (await test!.database.db.selectFrom('api_keys').select('id').execute()).length;
+    const before = await count();
+    for (const [rateLimits, param] of [
+      [{ requests_per_minute: 0 }, 'scopes.rate_limits.requests_per_minute'],
+      [{ tokens_per_minute: 1_000_000_001 }, 'scopes.rate_limits.tokens_per_minute'],
+      [{ concurrent_requests: 1.5 }, undefined],
+      [{ rpm: 5 }, undefined],
+      ['5', undefined],
+    ] as const) {
+      const response = await keys({ name: 'bad', scopes: { rate_limits: rateLimits } });
+      expect(response.statusCode, JSON.stringify(rateLimits)).toBe(400);
+      expect(response.json().error.type).toBe('invalid_request_error');
+      if (param) expect(response.json().error.param).toBe(param);
+    }
+    expect(await count()).toBe(before);
+  });
+
   it('AUP-9 a plan limited to some models refuses the others as not found', async () => {
     test = await startTestApp(dialect);
     const key = await onPlan(test, tightPlan(`models_${dialect}`, { allowedModels: ['another-model'] }));

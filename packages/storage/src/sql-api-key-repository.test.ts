@@ -24,7 +24,7 @@ describe.each(testDialects)('SqlApiKeyRepository on %s', (dialect) => {
       ownerUserId: alice.id,
       organizationId: 'org_1',
       name: 'ci',
-      scopes: { models: ['small-model'], endpoints: ['chat.completions', 'embeddings'] },
+      scopes: { models: ['small-model'], endpoints: ['chat.completions', 'embeddings'], rateLimits: null },
       expiresAt: at(86_400_000),
       createdAt: at(1),
       lastUsedAt: at(5),
@@ -174,10 +174,27 @@ describe.each(testDialects)('SqlApiKeyRepository on %s', (dialect) => {
   });
 
   it('API-4 a key whose stored scopes are unreadable fails closed instead of granting everything', async () => {
-    const key = buildApiKey({ ownerUserId: alice.id, scopes: { models: ['small-model'], endpoints: null } });
+    const key = buildApiKey({ ownerUserId: alice.id, scopes: { models: ['small-model'], endpoints: null, rateLimits: null } });
     await apiKeys.insert(key);
     await database.db.updateTable('api_keys').set({ scopes_json: '{}' }).where('id', '=', key.id).execute();
 
     await expect(apiKeys.findBySecretHash(key.secretHash)).rejects.toThrow(/unreadable scopes/);
+  });
+
+  it("API-5 a key's own rate limits are stored with it; a key stored before keys had them reads as none; damaged ones fail closed", async () => {
+    const rateLimits = { requestsPerMinute: 5, requestsPerHour: null, tokensPerMinute: 2_000, concurrentRequests: 1 };
+    const limited = buildApiKey({ ownerUserId: alice.id, scopes: { models: null, endpoints: ['chat.completions'], rateLimits } });
+    await apiKeys.insert(limited);
+    expect((await apiKeys.findBySecretHash(limited.secretHash))?.scopes).toEqual({ models: null, endpoints: ['chat.completions'], rateLimits });
+
+    const older = buildApiKey({ ownerUserId: alice.id });
+    await apiKeys.insert(older);
+    await database.db.updateTable('api_keys').set({ scopes_json: '{"models":null,"endpoints":null}' }).where('id', '=', older.id).execute();
+    expect((await apiKeys.findBySecretHash(older.secretHash))?.scopes).toEqual({ models: null, endpoints: null, rateLimits: null });
+
+    for (const damaged of ['{"requestsPerMinute":0,"requestsPerHour":null,"tokensPerMinute":null,"concurrentRequests":null}', '{"requestsPerMinute":"5"}', '7']) {
+      await database.db.updateTable('api_keys').set({ scopes_json: `{"models":null,"endpoints":null,"rateLimits":${damaged}}` }).where('id', '=', limited.id).execute();
+      await expect(apiKeys.findBySecretHash(limited.secretHash), damaged).rejects.toThrow(/unreadable scopes/);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { CharterError, InvalidRequestError, apiEndpoints, type ApiEndpoint, type ApiKey, type ApiKeyRepository, type ApiScopes } from '@charter/core';
+import { CharterError, InvalidRequestError, apiEndpoints, type ApiEndpoint, type ApiKey, type ApiKeyRepository, type ApiScopes, type RateLimits } from '@charter/core';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { ApiKeysTable, DatabaseSchema } from './database-schema.js';
 import {
@@ -137,7 +137,7 @@ function toRow(apiKey: ApiKey): Insertable<ApiKeysTable> {
     name: apiKey.name,
     prefix: apiKey.prefix,
     secret_hash: apiKey.secretHash,
-    scopes_json: JSON.stringify({ models: apiKey.scopes.models, endpoints: apiKey.scopes.endpoints } satisfies ApiScopes),
+    scopes_json: JSON.stringify({ models: apiKey.scopes.models, endpoints: apiKey.scopes.endpoints, rateLimits: apiKey.scopes.rateLimits } satisfies ApiScopes),
     expires_at: toNullableEpochMilliseconds(apiKey.expiresAt),
     created_at: toEpochMilliseconds(apiKey.createdAt),
     revoked_at: toNullableEpochMilliseconds(apiKey.revokedAt),
@@ -165,16 +165,26 @@ export function toApiKey(row: Selectable<ApiKeysTable>): ApiKey {
 }
 
 // Scopes decide what a key may do, so a damaged value fails closed (an error) rather than open (no limits).
+// Keys stored before keys had rate limits of their own have no `rateLimits`: none.
 function parseScopes(json: string, apiKeyId: string): ApiScopes {
   const parsed: unknown = JSON.parse(json);
   if (typeof parsed === 'object' && parsed !== null && 'models' in parsed && 'endpoints' in parsed) {
     const { models, endpoints } = parsed;
-    if (isNullOrStrings(models) && isNullOrStrings(endpoints) && (endpoints === null || endpoints.every(isApiEndpoint))) {
-      return { models, endpoints };
+    const rateLimits = 'rateLimits' in parsed ? parsed.rateLimits : null;
+    if (isNullOrStrings(models) && isNullOrStrings(endpoints) && (endpoints === null || endpoints.every(isApiEndpoint)) && isNullOrRateLimits(rateLimits)) {
+      return { models, endpoints, rateLimits };
     }
   }
   throw new Error(`API key ${apiKeyId} has unreadable scopes.`);
 }
+
+function isNullOrRateLimits(value: unknown): value is RateLimits | null {
+  if (value === null) return true;
+  if (typeof value !== 'object') return false;
+  const limits = value as Record<string, unknown>;
+  return rateLimitFields.every((field) => limits[field] === null || (Number.isSafeInteger(limits[field]) && (limits[field] as number) >= 1));
+}
+const rateLimitFields: ReadonlyArray<keyof RateLimits> = ['requestsPerMinute', 'requestsPerHour', 'tokensPerMinute', 'concurrentRequests'];
 
 function isNullOrStrings(value: unknown): value is string[] | null {
   return value === null || (Array.isArray(value) && value.every((item) => typeof item === 'string'));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { planLimitsSchema } from '../admin/plans.schema.js';
 
 /**
  * Endpoint families a key may be limited to. `api_keys` (key management), `usage` (the usage report) and
@@ -11,6 +12,11 @@ export const apiKeyScopesSchema = z.object({
   models: z.array(z.string().min(1)).min(1).nullish(),
   /** Endpoint families the key may call; omitted or null for all inference endpoints (not `api_keys`, `usage`, `admin`). */
   endpoints: z.array(apiKeyEndpointSchema).min(1).nullish(),
+  /**
+   * Rate limits of the key's own (API-5), counted on top of its owner's plan: a request must pass both, so only a
+   * limit lower than the plan's has an effect. Each an integer from 1 to 10^9; omitted or null for none.
+   */
+  rate_limits: planLimitsSchema.partial().nullish(),
 });
 
 export const createApiKeyRequestSchema = z.object({
@@ -26,7 +32,7 @@ export const apiKeySchema = z.object({
   object: z.literal('api_key'),
   name: z.string(),
   prefix: z.string(),
-  scopes: z.object({ models: z.array(z.string()).nullable(), endpoints: z.array(apiKeyEndpointSchema).nullable() }),
+  scopes: z.object({ models: z.array(z.string()).nullable(), endpoints: z.array(apiKeyEndpointSchema).nullable(), rate_limits: planLimitsSchema.nullable() }),
   created_at: z.string(),
   expires_at: z.string().nullable(),
   revoked_at: z.string().nullable(),

@@ -8,7 +8,7 @@ import { sessionScopes } from './principal.js';
 import { hasStaffPermission, staffPermissions, staffRolePermissions } from './staff-permissions.js';
 import { newUserRecord, staffRoles, type StaffRole, type User } from './user.js';
 
-const keyPrincipal = (userId: string, endpoints: ApiEndpoint[] | null): Principal => ({ userId, organizationId: null, apiKeyId: 'key_1', sessionId: null, scopes: { models: null, endpoints } });
+const keyPrincipal = (userId: string, endpoints: ApiEndpoint[] | null): Principal => ({ userId, organizationId: null, apiKeyId: 'key_1', sessionId: null, scopes: { models: null, endpoints, rateLimits: null } });
 const sessionPrincipal = (userId: string): Principal => ({ userId, organizationId: null, apiKeyId: null, sessionId: 'session_1', scopes: sessionScopes });
 
 const staff = (id: string, staffRole: StaffRole | null, status: User['status'] = 'active') =>

@@ -1,3 +1,5 @@
+import type { RateLimits } from '../limits/rate-limits.js';
+
 /**
  * Who is making a request, after authentication. Every owner-scoped use case takes a principal and
  * reads only what belongs to `userId` (or to `organizationId` when the request acts for an organisation).
@@ -20,6 +22,11 @@ export interface ApiScopes {
   models: string[] | null;
   /** Endpoint families this credential may call; `null` for all. */
   endpoints: ApiEndpoint[] | null;
+  /**
+   * Rate limits of the credential's own, on top of its owner's plan: a request must pass both, so only a limit
+   * lower than the plan's has any effect. `null` (or a `null` field) for none.
+   */
+  rateLimits: RateLimits | null;
 }
 
 /** Endpoint families a key can be scoped to. */
@@ -37,7 +44,7 @@ export const explicitOnlyApiEndpoints: readonly ApiEndpoint[] = ['api_keys', 'us
  * What a signed-in person's browser session may do: everything of their own account (inference, keys, usage);
  * administration only through the staff checks, never through the scope.
  */
-export const sessionScopes: ApiScopes = { models: null, endpoints: apiEndpoints.filter((endpoint) => endpoint !== 'admin') };
+export const sessionScopes: ApiScopes = { models: null, endpoints: apiEndpoints.filter((endpoint) => endpoint !== 'admin'), rateLimits: null };
 
 /**
  * Whether a credential may call an endpoint family. Privileged families must be named explicitly, so a

@@ -6,6 +6,8 @@ import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import { hashOpaqueToken } from '../sessions/session-token.js';
 import type { AuditActor } from '../audit/audit-event.js';
+import type { RateLimits } from '../limits/rate-limits.js';
+import { validateRateLimits } from '../plans/plan-validation.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ApiKey, IssuedApiKey } from './api-key.js';
 import type { ApiKeyRepository } from './api-key-repository.js';
@@ -80,7 +82,7 @@ export class ApiKeyService {
       ownerUserId,
       organizationId: input.organizationId ?? null,
       name: input.name,
-      scopes: { models: input.scopes?.models ?? null, endpoints: input.scopes?.endpoints ?? null },
+      scopes: { models: input.scopes?.models ?? null, endpoints: input.scopes?.endpoints ?? null, rateLimits: ownRateLimits(input.scopes?.rateLimits ?? null) },
       expiresAt: input.expiresAt ?? null,
       rotatedFromId: null,
       createdAt: now,
@@ -206,6 +208,13 @@ export class ApiKeyService {
     };
     return { apiKey, secret };
   }
+}
+
+/** A key's own rate limits, checked like a plan's; none at all (every field null) is stored as null. */
+function ownRateLimits(limits: RateLimits | null): RateLimits | null {
+  if (limits === null) return null;
+  validateRateLimits(limits, true, 'scopes.rate_limits');
+  return Object.values(limits).every((limit) => limit === null) ? null : { ...limits };
 }
 
 /** Shows enough of a presented secret to recognise it in an error, never enough to use it. */

@@ -26,8 +26,8 @@ export interface RateLimitWindowState {
 }
 
 /**
- * The subjects of a request: its API key (when it used one) and its owner. Keys get the plan's limits for
- * now; `keyLimits` lets a caller give keys their own (stricter) limits once keys carry them.
+ * The subjects of a request: its API key (when it used one) and its owner. `keyLimits` are the key's own limits
+ * (`ApiScopes.rateLimits`); a key without any gets the plan's, which makes it no subject of its own (below).
  *
  * Every request of a key is also counted in its owner's windows, in the same atomic step, so a key window whose
  * limit is no lower than the owner's same window can never refuse a request the owner's would admit. Only the

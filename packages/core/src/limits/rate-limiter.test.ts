@@ -149,7 +149,7 @@ describe('RateLimiter on the in-memory store', () => {
   });
 
   it('API-5 a key window is kept only where the key is stricter than its owner, since the owner counts all its requests', () => {
-    const principal = { userId: 'u1', organizationId: null, apiKeyId: 'key_a', sessionId: null, scopes: { models: null, endpoints: null } };
+    const principal = { userId: 'u1', organizationId: null, apiKeyId: 'key_a', sessionId: null, scopes: { models: null, endpoints: null, rateLimits: null } };
     const owner = { ownerType: 'user', ownerId: 'u1' } as const;
     const plan = limits({ requestsPerMinute: 60, tokensPerMinute: 1_000, concurrentRequests: 4 });
 
@@ -163,7 +163,7 @@ describe('RateLimiter on the in-memory store', () => {
 
   it('API-5 a key stricter than its owner is refused on its own window while the owner has room', async () => {
     const { limiter } = setup();
-    const principal = { userId: 'u1', organizationId: null, apiKeyId: 'key_a', sessionId: null, scopes: { models: null, endpoints: null } };
+    const principal = { userId: 'u1', organizationId: null, apiKeyId: 'key_a', sessionId: null, scopes: { models: null, endpoints: null, rateLimits: null } };
     const subjects = rateLimitSubjectsFor(principal, { ownerType: 'user', ownerId: 'u1' }, limits({ requestsPerMinute: 10 }), limits({ requestsPerMinute: 2 }));
     await limiter.admit({ subjects, tokenCost: 0 });
     await limiter.admit({ subjects, tokenCost: 0 });
@@ -175,7 +175,7 @@ describe('RateLimiter on the in-memory store', () => {
   it('API-5 admit throws rate_limit_exceeded carrying Retry-After and x-ratelimit-* values', async () => {
     const { limiter } = setup();
     const subjects = rateLimitSubjectsFor(
-      { userId: 'u1', organizationId: null, apiKeyId: 'key_a', sessionId: null, scopes: { models: null, endpoints: null } },
+      { userId: 'u1', organizationId: null, apiKeyId: 'key_a', sessionId: null, scopes: { models: null, endpoints: null, rateLimits: null } },
       { ownerType: 'user', ownerId: 'u1' },
       limits({ requestsPerMinute: 2, tokensPerMinute: 1_000 }),
     );

@@ -21,7 +21,7 @@ const alice = { ownerType: 'user' as const, ownerId: 'user_alice' };
 const acme = { ownerType: 'organization' as const, ownerId: 'org_acme' };
 
 function principal(fields: Partial<Principal> = {}): Principal {
-  return { userId: 'user_alice', organizationId: null, apiKeyId: 'key_1', sessionId: null, scopes: { models: null, endpoints: null }, ...fields };
+  return { userId: 'user_alice', organizationId: null, apiKeyId: 'key_1', sessionId: null, scopes: { models: null, endpoints: null, rateLimits: null }, ...fields };
 }
 
 describe('PlanService on SQLite', () => {

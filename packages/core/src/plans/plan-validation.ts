@@ -27,7 +27,7 @@ export function validatePlanDefinition(plan: PlanDefinition): void {
   if (!(planKinds as readonly string[]).includes(plan.kind)) {
     throw new InvalidRequestError(`Plan kind must be one of ${planKinds.join(', ')}.`, 'kind');
   }
-  validateLimits(plan.limits, true);
+  validateRateLimits(plan.limits, true);
   if (plan.quota !== null) validateQuota(plan.quota);
   validateAllowedModels(plan.allowedModels);
   if (typeof plan.flags?.isNonCommercialOnly !== 'boolean') {
@@ -45,7 +45,7 @@ export function validateOverrides(overrides: PlanOverrides, plan: PlanDefinition
   if (plan.kind !== 'enterprise') {
     throw new InvalidRequestError('Only enterprise plans take per-owner overrides; create a separate plan instead.', 'overrides');
   }
-  if (overrides.limits !== undefined) validateLimits(overrides.limits, false, 'overrides.limits');
+  if (overrides.limits !== undefined) validateRateLimits(overrides.limits, false, 'overrides.limits');
   if (overrides.quota !== undefined && overrides.quota !== null) {
     let merged: QuotaRule | null;
     try {
@@ -63,7 +63,11 @@ export function validateBillingTimeZone(timeZone: string): void {
   assertTimeZone(timeZone, 'billing_time_zone');
 }
 
-function validateLimits(limits: Partial<RateLimits>, isComplete: boolean, prefix = 'limits'): void {
+/**
+ * Throws `invalid_request_error` naming the first rate limit (`<prefix>.<field>`) that is not an integer from 1 to
+ * `maxRateLimit` or null; with `isComplete`, also one that is missing.
+ */
+export function validateRateLimits(limits: Partial<RateLimits>, isComplete: boolean, prefix = 'limits'): void {
   if (typeof limits !== 'object' || limits === null) throw new InvalidRequestError('limits must be an object.', prefix);
   for (const field of Object.keys(limitParams) as Array<keyof RateLimits>) {
     const value = limits[field];

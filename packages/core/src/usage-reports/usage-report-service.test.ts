@@ -12,7 +12,7 @@ const usageKey = (fields: Partial<Principal> = {}): Principal => ({
   organizationId: null,
   apiKeyId: 'key_usage',
   sessionId: null,
-  scopes: { models: null, endpoints: ['usage'] },
+  scopes: { models: null, endpoints: ['usage'], rateLimits: null },
   ...fields,
 });
 
@@ -95,7 +95,7 @@ describe('UsageReportService on SQLite', () => {
 
   it('API-6 usage needs a key that names the usage scope; an unrestricted inference key is not enough', async () => {
     for (const endpoints of [null, ['chat.completions' as const], ['api_keys' as const]]) {
-      const principal = usageKey({ scopes: { models: null, endpoints } });
+      const principal = usageKey({ scopes: { models: null, endpoints, rateLimits: null } });
       await expect(reports.report(principal, { from, to, granularity: 'day' })).rejects.toMatchObject({ code: 'permission_denied' });
       expect(() => reports.exportRecords(principal, { from, to })).toThrow(expect.objectContaining({ code: 'permission_denied' }));
     }

@@ -33,7 +33,7 @@ export function buildApiKey(overrides: Partial<ApiKey> & Pick<ApiKey, 'ownerUser
     name: 'test key',
     prefix: 'sk-test',
     secretHash: randomBytes(32).toString('hex'),
-    scopes: { models: null, endpoints: null },
+    scopes: { models: null, endpoints: null, rateLimits: null },
     expiresAt: null,
     createdAt: at(0),
     revokedAt: null,

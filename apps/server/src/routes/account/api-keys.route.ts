@@ -10,6 +10,7 @@ import {
 import { type ApiKey, assertMayCreateApiKeys, canCallEndpoint, type IssuedApiKey, NotFoundError, PermissionDeniedError } from '@charter/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { completeRateLimits, toRateLimitsBody } from '../rate-limits-mapping.js';
 import type { RouteContext } from '../route-context.js';
 
 /** Domain key → wire shape. The secret hash never leaves the server. */
@@ -19,7 +20,7 @@ export function toApiKeyBody(apiKey: ApiKey): ApiKeyBody {
     object: 'api_key',
     name: apiKey.name,
     prefix: apiKey.prefix,
-    scopes: { models: apiKey.scopes.models, endpoints: apiKey.scopes.endpoints },
+    scopes: { models: apiKey.scopes.models, endpoints: apiKey.scopes.endpoints, rate_limits: apiKey.scopes.rateLimits === null ? null : toRateLimitsBody(apiKey.scopes.rateLimits) },
     created_at: apiKey.createdAt.toISOString(),
     expires_at: apiKey.expiresAt?.toISOString() ?? null,
     revoked_at: apiKey.revokedAt?.toISOString() ?? null,
@@ -76,7 +77,11 @@ export function apiKeysRoute(app: FastifyInstance, context: RouteContext): void 
       assertMayCreateApiKeys(await context.services.accounts.access.assertCanUseService(request.principal.userId));
       const input = {
         name: body.name,
-        scopes: { models: body.scopes?.models ?? null, endpoints: body.scopes?.endpoints ?? null },
+        scopes: {
+          models: body.scopes?.models ?? null,
+          endpoints: body.scopes?.endpoints ?? null,
+          rateLimits: body.scopes?.rate_limits ? completeRateLimits(body.scopes.rate_limits) : null,
+        },
         expiresAt: body.expires_at ? new Date(body.expires_at) : null,
       };
       const member = request.actingMember;

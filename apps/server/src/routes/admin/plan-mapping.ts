@@ -1,7 +1,7 @@
 import type { AssignPlanRequestBody, CreatePlanRequestBody, PlanAssignmentBody, PlanBody, UpdatePlanRequestBody } from '@charter/contracts';
-import type { Plan, PlanAssignment, PlanChanges, PlanDefinition, PlanOverrides, QuotaRule, RateLimits } from '@charter/core';
+import type { Plan, PlanAssignment, PlanChanges, PlanDefinition, PlanOverrides, QuotaRule } from '@charter/core';
+import { definedOnly, fromRateLimitsBody, toRateLimitsBody } from '../rate-limits-mapping.js';
 
-type LimitsBody = PlanBody['limits'];
 type OverridesBody = PlanAssignmentBody['overrides'];
 
 /** Domain plan → wire shape. */
@@ -11,7 +11,7 @@ export function toPlanBody(plan: Plan): PlanBody {
     object: 'plan',
     name: plan.name,
     kind: plan.kind,
-    limits: toLimitsBody(plan.limits),
+    limits: toRateLimitsBody(plan.limits),
     quota: plan.quota === null ? null : { ...plan.quota },
     allowed_models: plan.allowedModels,
     flags: { is_non_commercial_only: plan.flags.isNonCommercialOnly },
@@ -26,7 +26,7 @@ export function toPlanDefinition(body: CreatePlanRequestBody): PlanDefinition {
     id: body.id,
     name: body.name,
     kind: body.kind,
-    limits: fromLimitsBody(body.limits),
+    limits: fromRateLimitsBody(body.limits),
     quota: body.quota ?? null,
     allowedModels: body.allowed_models ?? null,
     flags: { isNonCommercialOnly: body.flags?.is_non_commercial_only ?? false },
@@ -38,7 +38,7 @@ export function toPlanChanges(body: UpdatePlanRequestBody): PlanChanges {
   return {
     ...(body.name === undefined ? {} : { name: body.name }),
     ...(body.kind === undefined ? {} : { kind: body.kind }),
-    ...(body.limits === undefined ? {} : { limits: fromLimitsBody(body.limits) }),
+    ...(body.limits === undefined ? {} : { limits: fromRateLimitsBody(body.limits) }),
     ...(body.quota === undefined ? {} : { quota: body.quota }),
     ...(body.allowed_models === undefined ? {} : { allowedModels: body.allowed_models }),
     ...(body.flags === undefined ? {} : { flags: definedOnly({ isNonCommercialOnly: body.flags.is_non_commercial_only }) }),
@@ -49,7 +49,7 @@ export function toPlanChanges(body: UpdatePlanRequestBody): PlanChanges {
 export function toPlanOverrides(body: AssignPlanRequestBody['overrides']): PlanOverrides {
   if (body === undefined) return {};
   return {
-    ...(body.limits === undefined ? {} : { limits: fromLimitsBody(body.limits) }),
+    ...(body.limits === undefined ? {} : { limits: fromRateLimitsBody(body.limits) }),
     ...(body.quota === undefined ? {} : { quota: body.quota === null ? null : (definedOnly(body.quota) as Partial<QuotaRule>) }),
     ...(body.allowed_models === undefined ? {} : { allowedModels: body.allowed_models }),
   };
@@ -58,7 +58,7 @@ export function toPlanOverrides(body: AssignPlanRequestBody['overrides']): PlanO
 /** Domain assignment → wire shape. */
 export function toPlanAssignmentBody(assignment: PlanAssignment): PlanAssignmentBody {
   const overrides: OverridesBody = {};
-  if (assignment.overrides.limits !== undefined) overrides.limits = definedOnly(toLimitsBody(assignment.overrides.limits));
+  if (assignment.overrides.limits !== undefined) overrides.limits = definedOnly(toRateLimitsBody(assignment.overrides.limits));
   if (assignment.overrides.quota !== undefined) overrides.quota = assignment.overrides.quota === null ? null : { ...assignment.overrides.quota };
   if (assignment.overrides.allowedModels !== undefined) overrides.allowed_models = assignment.overrides.allowedModels;
   return {
@@ -70,31 +70,4 @@ export function toPlanAssignmentBody(assignment: PlanAssignment): PlanAssignment
     overrides,
     assigned_at: assignment.assignedAt.toISOString(),
   };
-}
-
-function toLimitsBody(limits: RateLimits): LimitsBody;
-function toLimitsBody(limits: Partial<RateLimits>): Partial<LimitsBody>;
-function toLimitsBody(limits: Partial<RateLimits>): Partial<LimitsBody> {
-  return {
-    requests_per_minute: limits.requestsPerMinute,
-    requests_per_hour: limits.requestsPerHour,
-    tokens_per_minute: limits.tokensPerMinute,
-    concurrent_requests: limits.concurrentRequests,
-  };
-}
-
-function fromLimitsBody(limits: LimitsBody): RateLimits;
-function fromLimitsBody(limits: Partial<LimitsBody>): Partial<RateLimits>;
-function fromLimitsBody(limits: Partial<LimitsBody>): Partial<RateLimits> {
-  return definedOnly({
-    requestsPerMinute: limits.requests_per_minute,
-    requestsPerHour: limits.requests_per_hour,
-    tokensPerMinute: limits.tokens_per_minute,
-    concurrentRequests: limits.concurrent_requests,
-  });
-}
-
-// A field left out of a partial body must stay out, not become `undefined` that overwrites a stored value.
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
