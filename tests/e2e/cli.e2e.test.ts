@@ -42,7 +42,7 @@ describe('the charter command line', () => {
     expect(revoked.revoked_at).not.toBeNull();
   });
 
-  it("API-5 keys create takes the key's own rate limits; an impossible one exits 1 naming it and creates nothing", async () => {
+  it("API-5 keys create and update take the key's own rate limits; an impossible one exits 1 naming it and changes nothing", async () => {
     const created = JSON.parse(await runCharter(['keys', 'create', '--name', 'throttled', '--rpm', '30', '--concurrency', '2', '--json'], env)) as Record<string, unknown>;
     expect(created).toMatchObject({ name: 'throttled', scopes: { rate_limits: { requests_per_minute: 30, requests_per_hour: null, tokens_per_minute: null, concurrent_requests: 2 } } });
     const plain = JSON.parse(await runCharter(['keys', 'create', '--name', 'plain', '--json'], env)) as Record<string, unknown>;
@@ -62,6 +62,15 @@ describe('the charter command line', () => {
     expect(notANumber?.code).toBe(1);
     expect(notANumber?.stderr).toContain('--rpm');
     expect(await keyCount()).toBe(before);
+
+    const updated = JSON.parse(await runCharter(['keys', 'update', created.id as string, '--name', 'throttled more', '--rpm', 'none', '--tpm', '5000', '--json'], env)) as Record<string, unknown>;
+    expect(updated).toMatchObject({ id: created.id, name: 'throttled more', scopes: { rate_limits: { requests_per_minute: null, requests_per_hour: null, tokens_per_minute: 5000, concurrent_requests: 2 } } });
+    const badUpdate = await runFailing(['keys', 'update', created.id as string, '--concurrency', '0']);
+    expect(badUpdate?.code).toBe(1);
+    expect(badUpdate?.stderr).toContain('scopes.rate_limits.concurrent_requests');
+    expect((await runFailing(['keys', 'update', created.id as string]))?.code).toBe(1);
+    const cleared = JSON.parse(await runCharter(['keys', 'update', created.id as string, '--clear-limits', '--json'], env)) as Record<string, unknown>;
+    expect(cleared).toMatchObject({ name: 'throttled more', scopes: { rate_limits: null } });
   });
 
   it('BIL-1 plans list, create and assign through the CLI on the local data directory', async () => {

@@ -31,6 +31,17 @@ function parseWholeNumber(value: string): number {
   return Number(value);
 }
 
+/**
+ * A limit to set (a whole number) or to remove (`none`). Parsed in the action, not as an option parser: commander
+ * turns a parser's `null` into an empty string.
+ */
+function limitChange(value: string | undefined, flag: string): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === 'none') return null;
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${flag} must be a whole number or none.`);
+  return Number(value);
+}
+
 function parseList(value: string): string[] {
   return value.split(',').map((item) => item.trim()).filter(Boolean);
 }
@@ -174,6 +185,33 @@ export function createProgram(): Command {
       print({ object: 'list', data: list }, options.json ?? false, () =>
         list.length === 0 ? 'No API keys.' : list.map((key) => `${key.id}  ${key.prefix}…  ${key.name}  ${key.revoked_at ? 'revoked' : 'active'}  last used: ${key.last_used_at ?? 'never'}`).join('\n'),
       );
+    });
+  keys
+    .command('update <keyId>')
+    .description("Rename an API key or change its own rate limits (N, or `none` to remove one); the secret stays the same.")
+    .option('--name <name>', 'a new name')
+    .option('--rpm <n>', 'requests per minute, or none')
+    .option('--rph <n>', 'requests per hour, or none')
+    .option('--tpm <n>', 'tokens per minute, or none')
+    .option('--concurrency <n>', 'requests running at once, or none')
+    .option('--clear-limits', "remove all of the key's own rate limits")
+    .option('--json', 'print JSON')
+    .action(async (keyId: string, options: { name?: string; rpm?: string; rph?: string; tpm?: string; concurrency?: string; clearLimits?: boolean; json?: boolean }) => {
+      const requested = {
+        requestsPerMinute: limitChange(options.rpm, '--rpm'),
+        requestsPerHour: limitChange(options.rph, '--rph'),
+        tokensPerMinute: limitChange(options.tpm, '--tpm'),
+        concurrentRequests: limitChange(options.concurrency, '--concurrency'),
+      };
+      const limitChanges = Object.fromEntries(Object.entries(requested).filter(([, limit]) => limit !== undefined));
+      const hasLimitChanges = Object.keys(limitChanges).length > 0;
+      if (options.clearLimits && hasLimitChanges) throw new InvalidArgumentError('Give either --clear-limits or limits to set, not both.');
+      const name = options.name?.trim();
+      if (name !== undefined && (name.length === 0 || name.length > 100)) throw new InvalidArgumentError('--name must be 1 to 100 characters.');
+      if (name === undefined && !options.clearLimits && !hasLimitChanges) throw new InvalidArgumentError('Nothing to change: give --name, a limit or --clear-limits.');
+      const changes = { ...(name === undefined ? {} : { name }), ...(options.clearLimits ? { rateLimits: null } : hasLimitChanges ? { rateLimits: limitChanges } : {}) };
+      const key = toApiKeyBody(await withAdmin(({ apiKeys, owner }) => apiKeys.update(owner.id, keyId, changes, cliActor(owner.id))));
+      print(key, options.json ?? false, () => `Updated ${key.id} (${key.name}).`);
     });
   keys
     .command('revoke <keyId>')

@@ -14,7 +14,7 @@ describe.each(testDialects)('API keys on %s', (dialect) => {
     await test?.close();
   });
 
-  const call = (method: 'GET' | 'POST', url: string, key: string, payload?: unknown) =>
+  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, key: string, payload?: unknown) =>
     test.app.fastify.inject({ method, url, headers: bearer(key), ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
 
   it('API-4 creates a key that is shown once, stored only as a hash, with a visible prefix', async () => {
@@ -103,14 +103,16 @@ describe.each(testDialects)('API keys on %s', (dialect) => {
       ['GET', `/api/v1/keys/${otherKey.apiKey.id}`],
       ['POST', `/api/v1/keys/${otherKey.apiKey.id}/revoke`],
       ['POST', `/api/v1/keys/${otherKey.apiKey.id}/rotate`],
+      ['PATCH', `/api/v1/keys/${otherKey.apiKey.id}`],
     ] as const) {
-      const response = await call(method, url, test.ownerKey);
+      const response = await call(method, url, test.ownerKey, method === 'PATCH' ? { name: 'taken', scopes: { rate_limits: { requests_per_minute: 1 } } } : undefined);
       expect(response.statusCode).toBe(404);
     }
     const ownList = (await call('GET', '/api/v1/keys', test.ownerKey)).json().data.map((key: { id: string }) => key.id);
     expect(ownList).not.toContain(otherKey.apiKey.id);
     const stillThere = await new SqlApiKeyRepository(test.database.db).findByOwner(other.id, otherKey.apiKey.id);
     expect(stillThere?.revokedAt).toBeNull();
+    expect(stillThere).toMatchObject({ name: 'b-key', scopes: { rateLimits: null } });
     const bList = (await call('GET', '/api/v1/keys', otherKey.secret)).json().data.map((key: { id: string }) => key.id);
     expect(bList).toEqual([otherKey.apiKey.id]);
   });
@@ -126,14 +128,48 @@ describe.each(testDialects)('API keys on %s', (dialect) => {
     expect(await count()).toBe(before);
   });
 
+  it("API-4 API-5 PATCH renames a key and changes its own rate limits, effective at once; bad input, unknown fields and revoked keys change nothing", async () => {
+    const chat = (key: string) => test.app.fastify.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(key), payload: { model: 'fake-model', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] } });
+    const created = (await call('POST', '/api/v1/keys', test.ownerKey, { name: 'to-update', scopes: { rate_limits: { requests_per_hour: 100 } } })).json();
+    const patch = (payload: unknown, id: string = created.id) => call('PATCH', `/api/v1/keys/${id}`, test.ownerKey, payload);
+
+    const renamed = await patch({ name: 'renamed', scopes: { rate_limits: { requests_per_minute: 1 } } });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(renamed.json()).toMatchObject({ id: created.id, name: 'renamed', prefix: created.prefix, scopes: { rate_limits: { requests_per_minute: 1, requests_per_hour: 100, tokens_per_minute: null, concurrent_requests: null } } });
+    expect(renamed.json().key).toBeUndefined();
+    // The same secret, now held to one request a minute.
+    expect([(await chat(created.key)).statusCode, (await chat(created.key)).statusCode]).toEqual([200, 429]);
+
+    expect((await patch({ scopes: { rate_limits: { requests_per_minute: null } } })).json().scopes.rate_limits).toEqual({ requests_per_minute: null, requests_per_hour: 100, tokens_per_minute: null, concurrent_requests: null });
+    expect((await chat(created.key)).statusCode).toBe(200);
+    expect((await patch({ scopes: { rate_limits: null } })).json()).toMatchObject({ name: 'renamed', scopes: { rate_limits: null } });
+
+    const stored = async () => new SqlApiKeyRepository(test.database.db).findByOwner(test.app.owner.id, created.id);
+    const before = await stored();
+    for (const payload of [{}, { name: '' }, { scopes: { rate_limits: { requests_per_minute: 0 } } }, { scopes: { models: ['fake-model'] } }, { rate_limits: { requests_per_minute: 5 } }, { scopes: { rate_limits: { requests_per_minute: 5, rpm: 5 } } }]) {
+      const response = await patch(payload);
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(response.json().error.type).toBe('invalid_request_error');
+    }
+    expect((await patch({ scopes: { rate_limits: { concurrent_requests: 0 } } })).json().error.param).toBe('scopes.rate_limits.concurrent_requests');
+    expect(await stored()).toEqual(before);
+
+    await call('POST', `/api/v1/keys/${created.id}/revoke`, test.ownerKey);
+    const revoked = await patch({ name: 'after revocation' });
+    expect(revoked.statusCode).toBe(400);
+    expect((await stored())?.name).toBe('renamed');
+    expect((await patch({ name: 'x' }, 'key_missing')).statusCode).toBe(404);
+  });
+
   it('API-4 ADM-4 creation, rotation and revocation are audited in an intact hash chain without secrets', async () => {
     const created = await call('POST', '/api/v1/keys', test.ownerKey, { name: 'audited' });
+    await call('PATCH', `/api/v1/keys/${created.json().id}`, test.ownerKey, { name: 'audited and renamed' });
     const rotated = (await call('POST', `/api/v1/keys/${created.json().id}/rotate`, test.ownerKey)).json();
     await call('POST', `/api/v1/keys/${rotated.id}/revoke`, test.ownerKey);
     const events = await new SqlAuditLog(test.database.db, dialect).list({ afterSequence: 0, limit: 1000 });
     expect(verifyAuditChain(events)).toEqual({ isIntact: true, brokenAtSequence: null });
     const mine = events.filter((event) => event.targetId === created.json().id || event.targetId === rotated.id);
-    expect(mine.map((event) => event.action)).toEqual(['api_key.created', 'api_key.rotated', 'api_key.revoked']);
+    expect(mine.map((event) => event.action)).toEqual(['api_key.created', 'api_key.updated', 'api_key.rotated', 'api_key.revoked']);
     expect(mine[0]!.actor).toMatchObject({ userId: test.app.owner.id, via: 'api', requestId: created.headers['x-request-id'] });
     expect(JSON.stringify(events)).not.toContain(created.json().key);
     expect(JSON.stringify(events)).not.toContain(rotated.key);

@@ -146,6 +146,7 @@ describe.each(testDialects)('organizations on %s', (dialect) => {
       mallory.browser.request({ method: 'POST', url: '/api/v1/keys', payload: { name: 'mine now' }, headers: header(organizationId) }),
       mallory.browser.request({ method: 'GET', url: `/api/v1/keys/${key.id}`, headers: header(organizationId) }),
       mallory.browser.request({ method: 'POST', url: `/api/v1/keys/${key.id}/revoke`, headers: header(organizationId) }),
+      mallory.browser.request({ method: 'PATCH', url: `/api/v1/keys/${key.id}`, payload: { scopes: { rate_limits: { requests_per_minute: 1 } } }, headers: header(organizationId) }),
       mallory.browser.request({ method: 'GET', url: '/api/v1/usage?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&granularity=day', headers: header(organizationId) }),
       mallory.browser.request({ method: 'GET', url: '/api/v1/usage/export.csv?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z', headers: header(organizationId) }),
       mallory.browser.request({ method: 'POST', url: '/v1/chat/completions', payload: chatPayload, headers: { 'x-charter-organization': organizationId } }),
@@ -359,6 +360,13 @@ describe.each(testDialects)('organizations on %s', (dialect) => {
     const revokedByOwner = await owner.browser.request({ method: 'POST', url: `/api/v1/keys/${developerSpare.id}/revoke`, headers: header(organizationId) });
     expect(revokedByOwner.json()).toMatchObject({ id: developerSpare.id, revoked_at: expect.any(String), owner_user_id: developer.userId, organization_id: organizationId });
     expect((await chatWithKey(developerSpare.key)).statusCode).toBe(401);
+    // The holder may rename or throttle their key, and so may the owner; a developer cannot touch the owner's.
+    const patchKey = (member: typeof owner, keyId: string, payload: Record<string, unknown>) => member.browser.request({ method: 'PATCH', url: `/api/v1/keys/${keyId}`, payload, headers: header(organizationId) });
+    expect((await patchKey(developer, developerOrgKey.id, { name: 'renamed by holder' })).json()).toMatchObject({ name: 'renamed by holder', owner_user_id: developer.userId });
+    const throttled = await patchKey(owner, developerOrgKey.id, { scopes: { rate_limits: { concurrent_requests: 3 } } });
+    expect(throttled.json()).toMatchObject({ name: 'renamed by holder', scopes: { rate_limits: { concurrent_requests: 3 } } });
+    expect((await patchKey(developer, ownerOrgKey.id, { name: 'mine' })).statusCode).toBe(404);
+    expect((await db().selectFrom('api_keys').select('name').where('id', '=', ownerOrgKey.id).executeTakeFirstOrThrow()).name).toBe('owner org key');
     // Rotation is for the holder: the new key stays the organisation's.
     expect((await owner.browser.request({ method: 'POST', url: `/api/v1/keys/${developerOrgKey.id}/rotate`, headers: header(organizationId) })).statusCode).toBe(403);
     const rotated = await organizationKey(developer, organizationId, 'to rotate');

@@ -58,6 +58,17 @@ export class SqlApiKeyRepository implements ApiKeyRepository {
     return result.numUpdatedRows > 0n;
   }
 
+  async updateSettings(ownerUserId: string, apiKeyId: string, settings: Pick<ApiKey, 'name' | 'scopes'>): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('api_keys')
+      .set({ name: settings.name, scopes_json: scopesJson(settings.scopes) })
+      .where('owner_user_id', '=', ownerUserId)
+      .where('id', '=', apiKeyId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   async revokeAllOfOwner(ownerUserId: string, revokedAt: Date): Promise<ApiKey[]> {
     const rows = await this.#db
       .updateTable('api_keys')
@@ -137,7 +148,7 @@ function toRow(apiKey: ApiKey): Insertable<ApiKeysTable> {
     name: apiKey.name,
     prefix: apiKey.prefix,
     secret_hash: apiKey.secretHash,
-    scopes_json: JSON.stringify({ models: apiKey.scopes.models, endpoints: apiKey.scopes.endpoints, rateLimits: apiKey.scopes.rateLimits } satisfies ApiScopes),
+    scopes_json: scopesJson(apiKey.scopes),
     expires_at: toNullableEpochMilliseconds(apiKey.expiresAt),
     created_at: toEpochMilliseconds(apiKey.createdAt),
     revoked_at: toNullableEpochMilliseconds(apiKey.revokedAt),
@@ -162,6 +173,10 @@ export function toApiKey(row: Selectable<ApiKeysTable>): ApiKey {
     lastUsedAt: fromNullableEpochMilliseconds(row.last_used_at),
     rotatedFromId: row.rotated_from_id,
   };
+}
+
+function scopesJson(scopes: ApiScopes): string {
+  return JSON.stringify({ models: scopes.models, endpoints: scopes.endpoints, rateLimits: scopes.rateLimits } satisfies ApiScopes);
 }
 
 // Scopes decide what a key may do, so a damaged value fails closed (an error) rather than open (no limits).

@@ -27,6 +27,19 @@ export const createApiKeyRequestSchema = z.object({
 });
 export type CreateApiKeyRequestBody = z.infer<typeof createApiKeyRequestSchema>;
 
+/**
+ * Body of `PATCH /api/v1/keys/{key_id}`: a new name, and the key's own rate limits (a field given replaces that
+ * limit, null removes it; `rate_limits: null` removes them all). Models and endpoints cannot be changed: create a
+ * new key.
+ */
+export const updateApiKeyRequestSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    scopes: z.strictObject({ rate_limits: planLimitsSchema.partial().nullable() }).optional(),
+  })
+  .refine((body) => body.name !== undefined || body.scopes !== undefined, { message: 'Nothing to change: give name or scopes.rate_limits.' });
+export type UpdateApiKeyRequestBody = z.infer<typeof updateApiKeyRequestSchema>;
+
 export const apiKeySchema = z.object({
   id: z.string(),
   object: z.literal('api_key'),

@@ -11,6 +11,8 @@ export interface ApiKeyRepository {
   findBySecretHash(secretHash: string): Promise<ApiKey | undefined>;
   /** Mark a key revoked; returns false when it does not exist for this owner or was already revoked. */
   revoke(ownerUserId: string, apiKeyId: string, revokedAt: Date): Promise<boolean>;
+  /** Change the name and scopes of an active key; false (and no change) when it is not an active key of this owner. */
+  updateSettings(ownerUserId: string, apiKeyId: string, settings: Pick<ApiKey, 'name' | 'scopes'>): Promise<boolean>;
   /** Revoke every active key of an owner; returns the keys it revoked. */
   revokeAllOfOwner(ownerUserId: string, revokedAt: Date): Promise<ApiKey[]>;
   /** Atomically revoke `oldKeyId` and insert `replacement`; false (and no change) when the old key is not active. */

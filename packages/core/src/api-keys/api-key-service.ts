@@ -45,6 +45,13 @@ export interface CreateApiKeyInput {
   organizationId?: string | null;
 }
 
+/** What `update` may change; a field left out stays as it is. */
+export interface UpdateApiKeyInput {
+  name?: string;
+  /** The key's own rate limits: a field given replaces that limit (null removes it); null removes them all. */
+  rateLimits?: Partial<RateLimits> | null;
+}
+
 interface CachedKey {
   apiKey: ApiKey;
   cachedAtMs: number;
@@ -113,6 +120,22 @@ export class ApiKeyService {
     return this.get(ownerUserId, apiKeyId);
   }
 
+  /**
+   * Rename a key or change its own rate limits. Takes effect at once on this node and within `cacheTtlMs`
+   * everywhere else; the secret stays the same.
+   */
+  async update(ownerUserId: string, apiKeyId: string, changes: UpdateApiKeyInput, actor: AuditActor): Promise<ApiKey> {
+    const apiKey = await this.get(ownerUserId, apiKeyId);
+    if (apiKey.revokedAt !== null) throw new InvalidRequestError('A revoked key cannot be changed.', 'key_id');
+    const rateLimits = changes.rateLimits === undefined ? apiKey.scopes.rateLimits : changes.rateLimits === null ? null : ownRateLimits({ ...noRateLimits, ...apiKey.scopes.rateLimits, ...definedFields(changes.rateLimits) });
+    const settings = { name: changes.name ?? apiKey.name, scopes: { ...apiKey.scopes, rateLimits } };
+    if (!(await this.#repository.updateSettings(ownerUserId, apiKeyId, settings))) throw new InvalidRequestError('A revoked key cannot be changed.', 'key_id');
+    this.#cache.delete(apiKey.secretHash);
+    const updated = { ...apiKey, ...settings };
+    await this.#record('api_key.updated', updated, actor, this.#clock());
+    return updated;
+  }
+
   /** Revoke every active key of a user (compromise, deletion); returns how many were revoked. */
   async revokeAllOfUser(ownerUserId: string, actor: AuditActor): Promise<number> {
     const now = this.#clock();
@@ -169,7 +192,7 @@ export class ApiKeyService {
     await this.flushLastUsed();
   }
 
-  #record(action: 'api_key.created' | 'api_key.revoked' | 'api_key.rotated', apiKey: ApiKey, actor: AuditActor, occurredAt: Date) {
+  #record(action: 'api_key.created' | 'api_key.revoked' | 'api_key.rotated' | 'api_key.updated', apiKey: ApiKey, actor: AuditActor, occurredAt: Date) {
     return this.#audit.append({
       action,
       actor,
@@ -208,6 +231,13 @@ export class ApiKeyService {
     };
     return { apiKey, secret };
   }
+}
+
+const noRateLimits: RateLimits = { requestsPerMinute: null, requestsPerHour: null, tokensPerMinute: null, concurrentRequests: null };
+
+/** The fields of a partial change that are present (an `undefined` must not overwrite a stored limit). */
+function definedFields(limits: Partial<RateLimits>): Partial<RateLimits> {
+  return Object.fromEntries(Object.entries(limits).filter(([, limit]) => limit !== undefined));
 }
 
 /** A key's own rate limits, checked like a plan's; none at all (every field null) is stored as null. */

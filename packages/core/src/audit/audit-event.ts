@@ -3,6 +3,7 @@ export type AuditAction =
   | 'api_key.created'
   | 'api_key.revoked'
   | 'api_key.rotated'
+  | 'api_key.updated'
   | 'plan.created'
   | 'plan.updated'
   | 'plan.deleted'

@@ -1,5 +1,5 @@
 import type { ApiKey, IssuedApiKey } from '../api-keys/api-key.js';
-import type { ApiKeyService, CreateApiKeyInput } from '../api-keys/api-key-service.js';
+import type { ApiKeyService, CreateApiKeyInput, UpdateApiKeyInput } from '../api-keys/api-key-service.js';
 import type { AuditActor } from '../audit/audit-event.js';
 import { NotFoundError, PermissionDeniedError } from '../errors.js';
 import { type ActingMember, assertActingPermission } from './organization-access.js';
@@ -41,6 +41,13 @@ export class OrganizationApiKeyService {
     const apiKey = await this.get(member, apiKeyId);
     if (apiKey.ownerUserId !== member.userId && !isAllowed(member.role, 'api_keys.revoke_all')) throw new OrganizationPermissionError(member.role, 'api_keys.revoke_all');
     return this.#apiKeys.revoke(apiKey.ownerUserId, apiKey.id, actor);
+  }
+
+  /** The key's holder may rename or throttle it; so may whoever may revoke every key of the organisation. */
+  async update(member: ActingMember, apiKeyId: string, changes: UpdateApiKeyInput, actor: AuditActor): Promise<ApiKey> {
+    const apiKey = await this.get(member, apiKeyId);
+    if (apiKey.ownerUserId !== member.userId && !isAllowed(member.role, 'api_keys.revoke_all')) throw new OrganizationPermissionError(member.role, 'api_keys.revoke_all');
+    return this.#apiKeys.update(apiKey.ownerUserId, apiKey.id, changes, actor);
   }
 
   /** Rotation mints a secret, so it is for the key's own holder, and only while their role may create keys. */

@@ -4,13 +4,14 @@ import {
   apiKeySchema,
   type ApiKeyBody,
   createApiKeyRequestSchema,
+  updateApiKeyRequestSchema,
   errorResponseSchema,
   issuedApiKeySchema,
 } from '@charter/contracts';
 import { type ApiKey, assertMayCreateApiKeys, canCallEndpoint, type IssuedApiKey, NotFoundError, PermissionDeniedError } from '@charter/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { completeRateLimits, toRateLimitsBody } from '../rate-limits-mapping.js';
+import { completeRateLimits, fromRateLimitsBody, toRateLimitsBody } from '../rate-limits-mapping.js';
 import type { RouteContext } from '../route-context.js';
 
 /** Domain key → wire shape. The secret hash never leaves the server. */
@@ -96,6 +97,23 @@ export function apiKeysRoute(app: FastifyInstance, context: RouteContext): void 
     async (request) => {
       const member = request.actingMember;
       return toApiKeyBody(member ? await organizationKeys.get(member, request.params.key_id) : await personalKey(request, request.params.key_id));
+    },
+  );
+
+  typed.patch(
+    '/api/v1/keys/:key_id',
+    {
+      preHandler: authorise,
+      schema: { ...common, summary: "Rename an API key or change its own rate limits (the secret stays the same)", params: apiKeyParamsSchema, body: updateApiKeyRequestSchema, response: { 200: apiKeySchema, '4xx': errorResponseSchema } },
+    },
+    async (request) => {
+      const body = request.body;
+      const rateLimits = body.scopes === undefined ? undefined : body.scopes.rate_limits === null ? null : fromRateLimitsBody(body.scopes.rate_limits);
+      const changes = { ...(body.name === undefined ? {} : { name: body.name }), ...(rateLimits === undefined ? {} : { rateLimits }) };
+      const member = request.actingMember;
+      if (member) return toApiKeyBody(await organizationKeys.update(member, request.params.key_id, changes, actor(request)));
+      await personalKey(request, request.params.key_id);
+      return toApiKeyBody(await keys.update(request.principal.userId, request.params.key_id, changes, actor(request)));
     },
   );
 
