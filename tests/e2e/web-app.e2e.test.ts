@@ -111,6 +111,8 @@ describe('web app in Chromium', () => {
     await page.getByRole('button', { name: 'Create key' }).click();
     const secret = (await page.getByTestId('new-api-key').innerText()).trim();
     expect(secret).toMatch(/^sk-ch-/);
+    // A key made here has no rate limits of its own: its owner's plan applies.
+    await page.getByRole('row', { name: /laptop/ }).getByRole('cell', { name: "Plan's limits" }).waitFor();
     await expectAccessible('04-api-keys');
     const models = await fetch(`${charter.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${secret}` } });
     expect(models.status).toBe(200);

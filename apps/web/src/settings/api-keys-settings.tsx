@@ -5,6 +5,7 @@ import { charter } from '../client.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { FormField } from '../components/form-field.js';
 import { useActingOrganization } from '../organizations/acting-organization.js';
+import { describeKeyRateLimits } from './key-rate-limits.js';
 
 export function ApiKeysSettings() {
   const { t, i18n } = useTranslation();
@@ -72,6 +73,7 @@ export function ApiKeysSettings() {
             <th scope="col">{t('apiKeys.prefix')}</th>
             <th scope="col">{t('apiKeys.created')}</th>
             <th scope="col">{t('apiKeys.lastUsed')}</th>
+            <th scope="col">{t('apiKeys.limits')}</th>
             <th scope="col">{t('apiKeys.status')}</th>
           </tr>
         </thead>
@@ -82,6 +84,7 @@ export function ApiKeysSettings() {
               <td><code>{key.prefix}…</code></td>
               <td>{formatDate(key.created_at)}</td>
               <td>{formatDate(key.last_used_at)}</td>
+              <td>{describeKeyRateLimits(key.scopes.rate_limits, t, i18n.language)}</td>
               <td>
                 {key.revoked_at ? t('apiKeys.revoked') : (
                   <button type="button" className="secondary" onClick={() => void revoke(key.id)} aria-label={t('apiKeys.revokeNamed', { name: key.name })}>{t('apiKeys.revoke')}</button>
