@@ -4,9 +4,9 @@ import {
   apiKeySchema,
   type ApiKeyBody,
   createApiKeyRequestSchema,
-  updateApiKeyRequestSchema,
   errorResponseSchema,
   issuedApiKeySchema,
+  updateApiKeyRequestSchema,
 } from '@charter/contracts';
 import { type ApiKey, assertMayCreateApiKeys, canCallEndpoint, type IssuedApiKey, NotFoundError, PermissionDeniedError } from '@charter/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
