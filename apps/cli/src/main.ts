@@ -26,9 +26,13 @@ function parsePort(value: string): number {
 }
 
 /** A whole number as typed; its range is checked where the value is used (the same check as over HTTP). */
-function parseWholeNumber(value: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('must be a whole number.');
+function wholeNumber(value: string, message: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(message);
   return Number(value);
+}
+
+function parseWholeNumber(value: string): number {
+  return wholeNumber(value, 'must be a whole number.');
 }
 
 /**
@@ -37,9 +41,7 @@ function parseWholeNumber(value: string): number {
  */
 function limitChange(value: string | undefined, flag: string): number | null | undefined {
   if (value === undefined) return undefined;
-  if (value.trim() === 'none') return null;
-  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${flag} must be a whole number or none.`);
-  return Number(value);
+  return value.trim() === 'none' ? null : wholeNumber(value, `${flag} must be a whole number or none.`);
 }
 
 function parseList(value: string): string[] {

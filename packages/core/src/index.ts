@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './shared/clock.js';
+export * from './shared/defined-fields.js';
 export * from './shared/ids.js';
 export * from './shared/logger.js';
 export * from './accounts/index.js';

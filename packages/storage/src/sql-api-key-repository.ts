@@ -1,4 +1,4 @@
-import { CharterError, InvalidRequestError, apiEndpoints, type ApiEndpoint, type ApiKey, type ApiKeyRepository, type ApiScopes, type RateLimits } from '@charter/core';
+import { CharterError, InvalidRequestError, apiEndpoints, type ApiEndpoint, type ApiKey, type ApiKeyRepository, type ApiScopes, type RateLimits, unlimitedRateLimits } from '@charter/core';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { ApiKeysTable, DatabaseSchema } from './database-schema.js';
 import {
@@ -199,7 +199,7 @@ function isNullOrRateLimits(value: unknown): value is RateLimits | null {
   const limits = value as Record<string, unknown>;
   return rateLimitFields.every((field) => limits[field] === null || (Number.isSafeInteger(limits[field]) && (limits[field] as number) >= 1));
 }
-const rateLimitFields: ReadonlyArray<keyof RateLimits> = ['requestsPerMinute', 'requestsPerHour', 'tokensPerMinute', 'concurrentRequests'];
+const rateLimitFields = Object.keys(unlimitedRateLimits) as ReadonlyArray<keyof RateLimits>;
 
 function isNullOrStrings(value: unknown): value is string[] | null {
   return value === null || (Array.isArray(value) && value.every((item) => typeof item === 'string'));

@@ -1,5 +1,5 @@
 import type { PlanBody } from '@charter/contracts';
-import type { RateLimits } from '@charter/core';
+import { definedFields, type RateLimits } from '@charter/core';
 
 /** Rate limits on the wire (plans, overrides and API keys share the shape). */
 export type RateLimitsBody = PlanBody['limits'];
@@ -20,20 +20,10 @@ export function toRateLimitsBody(limits: Partial<RateLimits>): Partial<RateLimit
 export function fromRateLimitsBody(limits: RateLimitsBody): RateLimits;
 export function fromRateLimitsBody(limits: Partial<RateLimitsBody>): Partial<RateLimits>;
 export function fromRateLimitsBody(limits: Partial<RateLimitsBody>): Partial<RateLimits> {
-  return definedOnly({
+  return definedFields({
     requestsPerMinute: limits.requests_per_minute,
     requestsPerHour: limits.requests_per_hour,
     tokensPerMinute: limits.tokens_per_minute,
     concurrentRequests: limits.concurrent_requests,
   });
-}
-
-/** Wire rate limits where a field left out means "no limit" (an API key's own limits) → complete domain limits. */
-export function completeRateLimits(limits: Partial<RateLimitsBody>): RateLimits {
-  return { requestsPerMinute: null, requestsPerHour: null, tokensPerMinute: null, concurrentRequests: null, ...fromRateLimitsBody(limits) };
-}
-
-// A field left out of a partial body must stay out, not become `undefined` that overwrites a stored value.
-export function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }

@@ -6,7 +6,8 @@ import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import { hashOpaqueToken } from '../sessions/session-token.js';
 import type { AuditActor } from '../audit/audit-event.js';
-import type { RateLimits } from '../limits/rate-limits.js';
+import { type RateLimits, unlimitedRateLimits } from '../limits/rate-limits.js';
+import { definedFields } from '../shared/defined-fields.js';
 import { validateRateLimits } from '../plans/plan-validation.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ApiKey, IssuedApiKey } from './api-key.js';
@@ -40,7 +41,8 @@ export interface ApiKeyServiceOptions {
 
 export interface CreateApiKeyInput {
   name: string;
-  scopes?: Partial<ApiScopes>;
+  /** `rateLimits`: the key's own; a field left out is none. */
+  scopes?: Partial<Omit<ApiScopes, 'rateLimits'>> & { rateLimits?: Partial<RateLimits> | null };
   expiresAt?: Date | null;
   organizationId?: string | null;
 }
@@ -89,7 +91,7 @@ export class ApiKeyService {
       ownerUserId,
       organizationId: input.organizationId ?? null,
       name: input.name,
-      scopes: { models: input.scopes?.models ?? null, endpoints: input.scopes?.endpoints ?? null, rateLimits: ownRateLimits(input.scopes?.rateLimits ?? null) },
+      scopes: { models: input.scopes?.models ?? null, endpoints: input.scopes?.endpoints ?? null, rateLimits: input.scopes?.rateLimits ? ownRateLimits(null, input.scopes.rateLimits) : null },
       expiresAt: input.expiresAt ?? null,
       rotatedFromId: null,
       createdAt: now,
@@ -127,7 +129,7 @@ export class ApiKeyService {
   async update(ownerUserId: string, apiKeyId: string, changes: UpdateApiKeyInput, actor: AuditActor): Promise<ApiKey> {
     const apiKey = await this.get(ownerUserId, apiKeyId);
     if (apiKey.revokedAt !== null) throw new InvalidRequestError('A revoked key cannot be changed.', 'key_id');
-    const rateLimits = changes.rateLimits === undefined ? apiKey.scopes.rateLimits : changes.rateLimits === null ? null : ownRateLimits({ ...noRateLimits, ...apiKey.scopes.rateLimits, ...definedFields(changes.rateLimits) });
+    const rateLimits = changes.rateLimits === undefined ? apiKey.scopes.rateLimits : changes.rateLimits === null ? null : ownRateLimits(apiKey.scopes.rateLimits, changes.rateLimits);
     const settings = { name: changes.name ?? apiKey.name, scopes: { ...apiKey.scopes, rateLimits } };
     if (!(await this.#repository.updateSettings(ownerUserId, apiKeyId, settings))) throw new InvalidRequestError('A revoked key cannot be changed.', 'key_id');
     this.#cache.delete(apiKey.secretHash);
@@ -233,18 +235,14 @@ export class ApiKeyService {
   }
 }
 
-const noRateLimits: RateLimits = { requestsPerMinute: null, requestsPerHour: null, tokensPerMinute: null, concurrentRequests: null };
-
-/** The fields of a partial change that are present (an `undefined` must not overwrite a stored limit). */
-function definedFields(limits: Partial<RateLimits>): Partial<RateLimits> {
-  return Object.fromEntries(Object.entries(limits).filter(([, limit]) => limit !== undefined));
-}
-
-/** A key's own rate limits, checked like a plan's; none at all (every field null) is stored as null. */
-function ownRateLimits(limits: RateLimits | null): RateLimits | null {
-  if (limits === null) return null;
+/**
+ * A key's own rate limits from `base` changed by `changes` (a field left out stays, a missing one is none), checked
+ * like a plan's; none at all (every field null) is stored as null.
+ */
+function ownRateLimits(base: RateLimits | null, changes: Partial<RateLimits>): RateLimits | null {
+  const limits: RateLimits = { ...unlimitedRateLimits, ...base, ...definedFields(changes) };
   validateRateLimits(limits, true, 'scopes.rate_limits');
-  return Object.values(limits).every((limit) => limit === null) ? null : { ...limits };
+  return Object.values(limits).every((limit) => limit === null) ? null : limits;
 }
 
 /** Shows enough of a presented secret to recognise it in an error, never enough to use it. */

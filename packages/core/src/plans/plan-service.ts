@@ -1,3 +1,4 @@
+import { definedFields } from '../shared/defined-fields.js';
 import type { Principal } from '../accounts/principal.js';
 import type { AuditActor } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -246,11 +247,6 @@ export class PlanService {
     if (!fallback) throw new Error(`The default plan \`${this.#defaultPlanId}\` does not exist; run ensureDefaultPlans() or configure another.`);
     return effectivePlanOf(fallback, owner, undefined);
   }
-}
-
-// `{ requestsPerMinute: undefined }` from a partial body must not erase the stored value.
-function definedFields<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
 
 // Callers keep their objects; stored plans never share arrays with them.

@@ -1,3 +1,4 @@
+import { definedFields } from '../shared/defined-fields.js';
 import type { BillingOwner } from '../limits/billing-owner.js';
 import type { QuotaRule, QuotaSubject } from '../limits/quota.js';
 import type { RateLimits } from '../limits/rate-limits.js';
@@ -96,9 +97,4 @@ export function mergeQuota(base: QuotaRule | null, override: Partial<QuotaRule> 
     throw new RangeError('A quota override on a plan without a quota must give period, unit, amount and overage.');
   }
   return { period, unit, amount, overage };
-}
-
-// `{ requestsPerMinute: undefined }` from a partial JSON body must not erase the plan's value.
-function definedFields<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }

@@ -11,7 +11,7 @@ import {
 import { type ApiKey, assertMayCreateApiKeys, canCallEndpoint, type IssuedApiKey, NotFoundError, PermissionDeniedError } from '@charter/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { completeRateLimits, fromRateLimitsBody, toRateLimitsBody } from '../rate-limits-mapping.js';
+import { fromRateLimitsBody, toRateLimitsBody } from '../rate-limits-mapping.js';
 import type { RouteContext } from '../route-context.js';
 
 /** Domain key → wire shape. The secret hash never leaves the server. */
@@ -81,7 +81,7 @@ export function apiKeysRoute(app: FastifyInstance, context: RouteContext): void 
         scopes: {
           models: body.scopes?.models ?? null,
           endpoints: body.scopes?.endpoints ?? null,
-          rateLimits: body.scopes?.rate_limits ? completeRateLimits(body.scopes.rate_limits) : null,
+          rateLimits: body.scopes?.rate_limits ? fromRateLimitsBody(body.scopes.rate_limits) : null,
         },
         expiresAt: body.expires_at ? new Date(body.expires_at) : null,
       };

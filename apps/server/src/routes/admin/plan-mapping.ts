@@ -1,6 +1,6 @@
 import type { AssignPlanRequestBody, CreatePlanRequestBody, PlanAssignmentBody, PlanBody, UpdatePlanRequestBody } from '@charter/contracts';
-import type { Plan, PlanAssignment, PlanChanges, PlanDefinition, PlanOverrides, QuotaRule } from '@charter/core';
-import { definedOnly, fromRateLimitsBody, toRateLimitsBody } from '../rate-limits-mapping.js';
+import { definedFields, type Plan, type PlanAssignment, type PlanChanges, type PlanDefinition, type PlanOverrides, type QuotaRule } from '@charter/core';
+import { fromRateLimitsBody, toRateLimitsBody } from '../rate-limits-mapping.js';
 
 type OverridesBody = PlanAssignmentBody['overrides'];
 
@@ -41,7 +41,7 @@ export function toPlanChanges(body: UpdatePlanRequestBody): PlanChanges {
     ...(body.limits === undefined ? {} : { limits: fromRateLimitsBody(body.limits) }),
     ...(body.quota === undefined ? {} : { quota: body.quota }),
     ...(body.allowed_models === undefined ? {} : { allowedModels: body.allowed_models }),
-    ...(body.flags === undefined ? {} : { flags: definedOnly({ isNonCommercialOnly: body.flags.is_non_commercial_only }) }),
+    ...(body.flags === undefined ? {} : { flags: definedFields({ isNonCommercialOnly: body.flags.is_non_commercial_only }) }),
   };
 }
 
@@ -50,7 +50,7 @@ export function toPlanOverrides(body: AssignPlanRequestBody['overrides']): PlanO
   if (body === undefined) return {};
   return {
     ...(body.limits === undefined ? {} : { limits: fromRateLimitsBody(body.limits) }),
-    ...(body.quota === undefined ? {} : { quota: body.quota === null ? null : (definedOnly(body.quota) as Partial<QuotaRule>) }),
+    ...(body.quota === undefined ? {} : { quota: body.quota === null ? null : (definedFields(body.quota) as Partial<QuotaRule>) }),
     ...(body.allowed_models === undefined ? {} : { allowedModels: body.allowed_models }),
   };
 }
@@ -58,7 +58,7 @@ export function toPlanOverrides(body: AssignPlanRequestBody['overrides']): PlanO
 /** Domain assignment → wire shape. */
 export function toPlanAssignmentBody(assignment: PlanAssignment): PlanAssignmentBody {
   const overrides: OverridesBody = {};
-  if (assignment.overrides.limits !== undefined) overrides.limits = definedOnly(toRateLimitsBody(assignment.overrides.limits));
+  if (assignment.overrides.limits !== undefined) overrides.limits = definedFields(toRateLimitsBody(assignment.overrides.limits));
   if (assignment.overrides.quota !== undefined) overrides.quota = assignment.overrides.quota === null ? null : { ...assignment.overrides.quota };
   if (assignment.overrides.allowedModels !== undefined) overrides.allowed_models = assignment.overrides.allowedModels;
   return {
