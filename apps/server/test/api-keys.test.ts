@@ -161,6 +161,23 @@ describe.each(testDialects)('API keys on %s', (dialect) => {
     expect((await patch({ name: 'x' }, 'key_missing')).statusCode).toBe(404);
   });
 
+  it('API-4 concurrent PATCHes of one key each change their own field and none is lost', async () => {
+    const created = (await call('POST', '/api/v1/keys', test.ownerKey, { name: 'patched-at-once' })).json();
+    const changes = [
+      { name: 'renamed-at-once' },
+      { scopes: { rate_limits: { requests_per_minute: 11 } } },
+      { scopes: { rate_limits: { requests_per_hour: 22 } } },
+      { scopes: { rate_limits: { tokens_per_minute: 33 } } },
+      { scopes: { rate_limits: { concurrent_requests: 4 } } },
+    ];
+    const responses = await Promise.all(changes.map((payload) => call('PATCH', `/api/v1/keys/${created.id}`, test.ownerKey, payload)));
+    expect(responses.map((response) => response.statusCode)).toEqual(changes.map(() => 200));
+    const stored = await new SqlApiKeyRepository(test.database.db).findByOwner(test.app.owner.id, created.id);
+    expect(stored).toMatchObject({ name: 'renamed-at-once', scopes: { rateLimits: { requestsPerMinute: 11, requestsPerHour: 22, tokensPerMinute: 33, concurrentRequests: 4 } } });
+    // Each answer shows the key as that PATCH left it, so the last one written carries every change.
+    expect(responses.some((response) => response.json().name === 'renamed-at-once' && response.json().scopes.rate_limits?.concurrent_requests === 4 && response.json().scopes.rate_limits?.requests_per_minute === 11)).toBe(true);
+  });
+
   it('API-4 ADM-4 creation, rotation and revocation are audited in an intact hash chain without secrets', async () => {
     const created = await call('POST', '/api/v1/keys', test.ownerKey, { name: 'audited' });
     await call('PATCH', `/api/v1/keys/${created.json().id}`, test.ownerKey, { name: 'audited and renamed' });

@@ -1,5 +1,5 @@
-import { CharterError, InvalidRequestError, apiEndpoints, type ApiEndpoint, type ApiKey, type ApiKeyRepository, type ApiScopes, type RateLimits, unlimitedRateLimits } from '@charter/core';
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { CharterError, InvalidRequestError, apiEndpoints, type ApiEndpoint, type ApiKey, type ApiKeyRepository, type ApiKeySettings, type ApiScopes, type RateLimits, unlimitedRateLimits } from '@charter/core';
+import type { Insertable, Kysely, Selectable, UpdateQueryBuilder, UpdateResult } from 'kysely';
 import type { ApiKeysTable, DatabaseSchema } from './database-schema.js';
 import {
   fromEpochMilliseconds,
@@ -58,15 +58,21 @@ export class SqlApiKeyRepository implements ApiKeyRepository {
     return result.numUpdatedRows > 0n;
   }
 
-  async updateSettings(ownerUserId: string, apiKeyId: string, settings: Pick<ApiKey, 'name' | 'scopes'>): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('api_keys')
-      .set({ name: settings.name, scopes_json: scopesJson(settings.scopes) })
-      .where('owner_user_id', '=', ownerUserId)
-      .where('id', '=', apiKeyId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+  async updateSettings(ownerUserId: string, apiKeyId: string, change: (current: ApiKey) => ApiKeySettings): Promise<ApiKey | undefined> {
+    return this.#db.transaction().execute(async (transaction) => {
+      const activeKey = (query: UpdateQueryBuilder<DatabaseSchema, 'api_keys', 'api_keys', UpdateResult>) =>
+        query.where('owner_user_id', '=', ownerUserId).where('id', '=', apiKeyId).where('revoked_at', 'is', null);
+      // A write that changes nothing, first: it locks the row (PostgreSQL) or takes the write lock (SQLite), so
+      // a concurrent update of this key waits here and then reads what this one wrote.
+      const locked = await activeKey(transaction.updateTable('api_keys').set((eb) => ({ name: eb.ref('name') }))).executeTakeFirst();
+      if (locked.numUpdatedRows === 0n) return undefined;
+      const current = await transaction.selectFrom('api_keys').selectAll().where('id', '=', apiKeyId).executeTakeFirstOrThrow();
+      const settings = change(toApiKey(current));
+      const row = await activeKey(transaction.updateTable('api_keys').set({ name: settings.name, scopes_json: scopesJson(settings.scopes) }))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toApiKey(row);
+    });
   }
 
   async revokeAllOfOwner(ownerUserId: string, revokedAt: Date): Promise<ApiKey[]> {

@@ -129,11 +129,14 @@ export class ApiKeyService {
   async update(ownerUserId: string, apiKeyId: string, changes: UpdateApiKeyInput, actor: AuditActor): Promise<ApiKey> {
     const apiKey = await this.get(ownerUserId, apiKeyId);
     if (apiKey.revokedAt !== null) throw new InvalidRequestError('A revoked key cannot be changed.', 'key_id');
-    const rateLimits = changes.rateLimits === undefined ? apiKey.scopes.rateLimits : changes.rateLimits === null ? null : ownRateLimits(apiKey.scopes.rateLimits, changes.rateLimits);
-    const settings = { name: changes.name ?? apiKey.name, scopes: { ...apiKey.scopes, rateLimits } };
-    if (!(await this.#repository.updateSettings(ownerUserId, apiKeyId, settings))) throw new InvalidRequestError('A revoked key cannot be changed.', 'key_id');
-    this.#cache.delete(apiKey.secretHash);
-    const updated = { ...apiKey, ...settings };
+    // The merge runs on the row as stored at the moment of writing, so two PATCHes of different fields both land.
+    const updated = await this.#repository.updateSettings(ownerUserId, apiKeyId, (current) => {
+      const rateLimits =
+        changes.rateLimits === undefined ? current.scopes.rateLimits : changes.rateLimits === null ? null : ownRateLimits(current.scopes.rateLimits, changes.rateLimits);
+      return { name: changes.name ?? current.name, scopes: { ...current.scopes, rateLimits } };
+    });
+    if (updated === undefined) throw new InvalidRequestError('A revoked key cannot be changed.', 'key_id');
+    this.#cache.delete(updated.secretHash);
     await this.#record('api_key.updated', updated, actor, this.#clock());
     return updated;
   }
