@@ -41,6 +41,29 @@ describe.each(testDialects)('Plan administration on %s', (dialect) => {
     expect(response.json().data[2]).toMatchObject({ object: 'plan', kind: 'free', flags: { is_non_commercial_only: true }, limits: { requests_per_minute: 20 } });
   });
 
+
+  it('BIL-1 concurrent PATCHes of one plan each change their own field and none is lost', async () => {
+    const created = await call('POST', '/api/v1/admin/plans', adminKey, { ...team, id: 'team_patched_at_once' });
+    expect(created.statusCode, created.body).toBe(201);
+    const changes = [
+      { name: 'Patched at once' },
+      { limits: { requests_per_minute: 11 } },
+      { limits: { requests_per_hour: 222 } },
+      { limits: { tokens_per_minute: 3_333 } },
+      { limits: { concurrent_requests: 4 } },
+      { flags: { is_non_commercial_only: true } },
+    ];
+    const responses = await Promise.all(changes.map((payload) => call('PATCH', '/api/v1/admin/plans/team_patched_at_once', adminKey, payload)));
+    expect(responses.map((response) => response.statusCode)).toEqual(changes.map(() => 200));
+    expect((await call('GET', '/api/v1/admin/plans/team_patched_at_once')).json()).toMatchObject({
+      name: 'Patched at once',
+      limits: { requests_per_minute: 11, requests_per_hour: 222, tokens_per_minute: 3_333, concurrent_requests: 4 },
+      flags: { is_non_commercial_only: true },
+      quota: team.quota,
+    });
+    const updates = (await auditEvents()).filter((event) => event.action === 'plan.updated' && event.targetId === 'team_patched_at_once');
+    expect(updates).toHaveLength(changes.length);
+  });
   it('BIL-1 only the instance owner with a key naming the admin scope may administer plans', async () => {
     const denied = [
       ['GET', '/api/v1/admin/plans', test.ownerKey, undefined],

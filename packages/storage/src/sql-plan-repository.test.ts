@@ -56,12 +56,16 @@ describe.each(testDialects)('SqlPlanRepository on %s', (dialect) => {
     expect(await plans.insertMissing([])).toEqual([]);
   });
 
-  it('BIL-1 update replaces the fields but keeps the creation time', async () => {
-    await plans.insert(buildPlan());
+  it('BIL-1 update replaces the fields but keeps the creation time, only over the version it was given', async () => {
+    const stored = buildPlan();
+    await plans.insert(stored);
     const changed = buildPlan({ name: 'Team 2', quota: null, allowedModels: null, createdAt: at(999), updatedAt: at(50) });
-    expect(await plans.update(changed)).toBe(true);
+    expect(await plans.update(changed, stored.updatedAt)).toBe(true);
     expect(await plans.findById('team')).toEqual({ ...changed, createdAt: at(1) });
-    expect(await plans.update(buildPlan({ id: 'nope' }))).toBe(false);
+    // A second update made from the same earlier version finds the plan changed, and changes nothing.
+    expect(await plans.update(buildPlan({ name: 'Team from a stale read', updatedAt: at(60) }), stored.updatedAt)).toBe(false);
+    expect((await plans.findById('team'))?.name).toBe('Team 2');
+    expect(await plans.update(buildPlan({ id: 'nope' }), stored.updatedAt)).toBe(false);
   });
 
   it('BIL-1 assign puts an owner on one plan, replacing any earlier one; owners are read only by owner', async () => {

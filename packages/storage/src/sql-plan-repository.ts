@@ -47,9 +47,14 @@ export class SqlPlanRepository implements PlanRepository {
     return rows.map((row) => row.id).sort();
   }
 
-  async update(plan: Plan): Promise<boolean> {
+  async update(plan: Plan, expectedUpdatedAt: Date): Promise<boolean> {
     const { id, created_at: _createdAt, ...fields } = toPlanRow(plan);
-    const result = await this.#db.updateTable('plans').set(fields).where('id', '=', id).executeTakeFirst();
+    const result = await this.#db
+      .updateTable('plans')
+      .set(fields)
+      .where('id', '=', id)
+      .where('updated_at', '=', toEpochMilliseconds(expectedUpdatedAt))
+      .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
 

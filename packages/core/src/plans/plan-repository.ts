@@ -7,8 +7,11 @@ export interface PlanRepository {
   insert(plan: Plan): Promise<void>;
   /** Insert those plans whose id does not exist yet, leaving existing ones untouched; returns the ids inserted. Safe under concurrent starts. */
   insertMissing(plans: readonly Plan[]): Promise<string[]>;
-  /** Replace a plan's fields (not its id or creation time); false when it does not exist. */
-  update(plan: Plan): Promise<boolean>;
+  /**
+   * Replace a plan's fields (not its id or creation time) if it was last updated at `expectedUpdatedAt`; false
+   * (and no change) when it does not exist or was changed since, so concurrent updates cannot overwrite each other.
+   */
+  update(plan: Plan, expectedUpdatedAt: Date): Promise<boolean>;
   /** Delete a plan; false when it does not exist; throws `PlanInUseError` when owners are assigned to it. */
   delete(planId: string): Promise<boolean>;
   findById(planId: string): Promise<Plan | undefined>;

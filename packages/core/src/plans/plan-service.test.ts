@@ -75,6 +75,39 @@ describe('PlanService on SQLite', () => {
     await expect(plans.update('nope', { name: 'x' })).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('BIL-1 an update that keeps colliding with others is merged again, then refused with conflict, never written over theirs', async () => {
+    await plans.create(team);
+    const repository = new SqlPlanRepository(database.db);
+    const rival = new PlanService({ repository, audit: new SqlAuditLog(database.db, database.dialect), clock: () => new Date(nowMs), cacheTtlMs: 60_000 });
+    // Before each of this service's writes, another node changes the plan: the version it read is gone.
+    let collisions = 0;
+    let limitOfCollisions = 4;
+    class ContendedPlanRepository extends SqlPlanRepository {
+      override async update(...args: Parameters<SqlPlanRepository['update']>): Promise<boolean> {
+        if (collisions < limitOfCollisions) {
+          collisions += 1;
+          await rival.update('team', { limits: { requestsPerHour: 1_000 + collisions } });
+        }
+        return super.update(...args);
+      }
+    }
+    const contended = new PlanService({
+      repository: new ContendedPlanRepository(database.db),
+      audit: new SqlAuditLog(database.db, database.dialect),
+      clock: () => new Date(nowMs),
+      cacheTtlMs: 60_000,
+    });
+    const merged = await contended.update('team', { name: 'Merged last' });
+    expect(collisions).toBe(4);
+    expect(merged).toMatchObject({ name: 'Merged last', limits: { requestsPerHour: 1_004 } });
+    expect(await repository.findById('team')).toEqual(merged);
+
+    collisions = 0;
+    limitOfCollisions = 5;
+    await expect(contended.update('team', { name: 'Never written' })).rejects.toMatchObject({ code: 'conflict', param: 'plan_id' });
+    expect(await repository.findById('team')).toMatchObject({ name: 'Merged last', limits: { requestsPerHour: 1_005 } });
+  });
+
   it('BIL-1 owners without an assignment are on the default plan; assignment and unassignment switch at once', async () => {
     await plans.ensureDefaultPlans();
     await plans.create(team);

@@ -56,6 +56,9 @@ interface CachedPlan {
 
 const maxCachedOwners = 50_000;
 
+/** Updates of one plan that collide are merged again this many times before the caller is asked to retry. */
+const maxUpdateAttempts = 5;
+
 /** Use cases of plans (BIL-1, AUP-9): edit plans, assign them, and resolve the terms that apply to an owner. */
 export class PlanService {
   readonly #repository: PlanRepository;
@@ -104,11 +107,34 @@ export class PlanService {
     return plan;
   }
 
-  /** Change a plan's fields; every owner on it gets the new terms (within `cacheTtlMs` on other nodes). */
+  /**
+   * Change a plan's fields; every owner on it gets the new terms (within `cacheTtlMs` on other nodes). The change
+   * is merged into the plan as stored; when another update lands in between, it is merged again into that one.
+   */
   async update(planId: string, changes: PlanChanges, actor: AuditActor = systemPlanActor): Promise<Plan> {
-    const existing = await this.get(planId);
+    for (let attempt = 1; ; attempt += 1) {
+      const existing = await this.get(planId);
+      const plan = await this.#changedPlan(existing, changes);
+      if (await this.#repository.update(plan, existing.updatedAt)) {
+        this.#cache.clear();
+        const changedFields = Object.entries(changes)
+          .filter(([, value]) => value !== undefined)
+          .map(([field]) => field)
+          .sort()
+          .join(',');
+        await this.#audit.append({ action: 'plan.updated', actor, targetType: 'plan', targetId: planId, details: { changedFields }, occurredAt: plan.updatedAt });
+        await this.#onChange({ action: 'plan.updated', planId, occurredAt: plan.updatedAt });
+        return plan;
+      }
+      if (attempt === maxUpdateAttempts) {
+        throw new CharterError('conflict', `Plan \`${planId}\` is being changed by others at the same time; try again.`, { param: 'plan_id' });
+      }
+    }
+  }
+
+  async #changedPlan(existing: Plan, changes: PlanChanges): Promise<Plan> {
     const definition: PlanDefinition = copyDefinition({
-      id: planId,
+      id: existing.id,
       name: changes.name ?? existing.name,
       kind: changes.kind ?? existing.kind,
       limits: { ...existing.limits, ...definedFields(changes.limits ?? {}) },
@@ -119,24 +145,15 @@ export class PlanService {
     validatePlanDefinition(definition);
     if (definition.kind !== 'enterprise' && existing.kind === 'enterprise') {
       // Overrides are only meaningful on enterprise plans; refuse to strand them.
-      const assigned = await this.#repository.listAssignments({ planId });
+      const assigned = await this.#repository.listAssignments({ planId: existing.id });
       const withOverrides = assigned.find((assignment) => Object.keys(assignment.overrides).length > 0);
       if (withOverrides) {
-        throw new CharterError('conflict', `Owners of plan \`${planId}\` have enterprise overrides; remove them before changing its kind.`, { param: 'kind' });
+        throw new CharterError('conflict', `Owners of plan \`${existing.id}\` have enterprise overrides; remove them before changing its kind.`, { param: 'kind' });
       }
     }
-    const now = this.#clock();
-    const plan: Plan = { ...definition, createdAt: existing.createdAt, updatedAt: now };
-    if (!(await this.#repository.update(plan))) throw new NotFoundError('Plan', 'plan_id');
-    this.#cache.clear();
-    const changedFields = Object.entries(changes)
-      .filter(([, value]) => value !== undefined)
-      .map(([field]) => field)
-      .sort()
-      .join(',');
-    await this.#audit.append({ action: 'plan.updated', actor, targetType: 'plan', targetId: planId, details: { changedFields }, occurredAt: now });
-    await this.#onChange({ action: 'plan.updated', planId, occurredAt: now });
-    return plan;
+    // Strictly later than the version it replaces, so that version check tells two updates in one millisecond apart.
+    const updatedAt = new Date(Math.max(this.#clock().getTime(), existing.updatedAt.getTime() + 1));
+    return { ...definition, createdAt: existing.createdAt, updatedAt };
   }
 
   async delete(planId: string, actor: AuditActor = systemPlanActor): Promise<void> {
