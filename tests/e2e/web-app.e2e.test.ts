@@ -117,6 +117,43 @@ describe('web app in Chromium', () => {
     const models = await fetch(`${charter.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${secret}` } });
     expect(models.status).toBe(200);
     await page.getByRole('button', { name: 'Done' }).click();
+
+    // Its own limits (API-5), set on the page: two requests a minute, one at a time. The third request is refused
+    // on the key while the plan would allow it.
+    await page.getByRole('button', { name: 'Edit the key laptop' }).click();
+    const editForm = page.getByRole('form', { name: 'Edit the key laptop' });
+    await editForm.getByLabel('Requests per minute').fill('2');
+    await editForm.getByLabel('Requests at once').fill('1');
+    await expectAccessible('04b-api-key-edit');
+    await editForm.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('row', { name: /laptop/ }).getByRole('cell', { name: '2 requests/min · 1 at once' }).waitFor();
+    const chatWithKey = () =>
+      fetch(`${charter.baseUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'stories260K', messages: [{ role: 'user', content: 'Once' }], max_tokens: 2 }),
+      });
+    const statuses = [(await chatWithKey()).status, (await chatWithKey()).status];
+    const refused = await chatWithKey();
+    expect([...statuses, refused.status]).toEqual([200, 200, 429]);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('on this API key');
+    // A limit the server cannot take is not saved: the form stays open and the key keeps its limits.
+    await page.getByRole('button', { name: 'Edit the key laptop' }).click();
+    await editForm.getByLabel('Requests per minute').fill('0');
+    await editForm.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => editForm.isVisible()).toBe(true);
+    await editForm.getByRole('button', { name: 'Cancel' }).click();
+    await editForm.waitFor({ state: 'detached' });
+    await page.getByRole('row', { name: /laptop/ }).getByRole('cell', { name: '2 requests/min · 1 at once' }).waitFor();
+    // Limits can also be given when a key is made.
+    await page.getByLabel('Name', { exact: true }).fill('ci-job');
+    await page.getByText('Limits (optional)').click();
+    await page.locator('details.key-limits-details').getByLabel('Tokens per minute').fill('5000');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByTestId('new-api-key').waitFor();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('row', { name: /ci-job/ }).getByRole('cell', { name: '5,000 tokens/min' }).waitFor();
+
     await page.getByRole('button', { name: 'Revoke the key laptop' }).click();
     await page.getByRole('cell', { name: 'Revoked' }).waitFor();
     expect((await fetch(`${charter.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);

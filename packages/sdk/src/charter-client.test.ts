@@ -58,6 +58,15 @@ describe('CharterClient organisations and usage', () => {
     ]);
   });
 
+  it('API-4 API-5 a key is updated with PATCH on its escaped id, with the body as given', async () => {
+    const recorder = recordingFetch(() => Response.json({}));
+    const client = new CharterClient({ baseUrl: '', fetch: recorder.fetch });
+    await client.keys.update('key/../x', { name: 'ci', scopes: { rate_limits: { requests_per_minute: 30, concurrent_requests: null } } });
+    expect(recorder.sent.map((request) => `${request.method} ${request.url} ${JSON.stringify(request.body ?? null)}`)).toEqual([
+      'PATCH /api/v1/keys/key%2F..%2Fx {"name":"ci","scopes":{"rate_limits":{"requests_per_minute":30,"concurrent_requests":null}}}',
+    ]);
+  });
+
   it('API-6 usage reports send the range, granularity and dimensions; the CSV comes with the same headers', async () => {
     const recorder = recordingFetch((request) => (request.url.includes('export.csv') ? new Response('id,request_id\n', { headers: { 'content-type': 'text/csv' } }) : Response.json({ object: 'list', data: [] })));
     const client = new CharterClient({ baseUrl: 'http://charter.test', fetch: recorder.fetch, organization: 'org_1' });

@@ -5,12 +5,22 @@ import { charter } from '../client.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { FormField } from '../components/form-field.js';
 import { useActingOrganization } from '../organizations/acting-organization.js';
-import { describeKeyRateLimits } from './key-rate-limits.js';
+import { KeyLimitsFieldset } from './key-limits-fieldset.js';
+import { describeKeyRateLimits, hasNoKeyLimits, keyLimitInputs, keyRateLimitsFromInputs, type KeyLimitInputs } from './key-rate-limits.js';
+
+/** A key being renamed or given other limits, with what its form holds. */
+interface KeyEdit {
+  key: ApiKeyBody;
+  name: string;
+  limits: KeyLimitInputs;
+}
 
 export function ApiKeysSettings() {
   const { t, i18n } = useTranslation();
   const [keys, setKeys] = useState<ApiKeyBody[]>([]);
   const [name, setName] = useState('');
+  const [limits, setLimits] = useState<KeyLimitInputs>(() => keyLimitInputs(null));
+  const [edit, setEdit] = useState<KeyEdit | null>(null);
   const [newSecret, setNewSecret] = useState<string | null>(null);
   const [isCopied, setIsCopied] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -25,10 +35,11 @@ export function ApiKeysSettings() {
     event.preventDefault();
     setError(null);
     try {
-      const issued = await charter.keys.create({ name });
+      const issued = await charter.keys.create({ name, ...(hasNoKeyLimits(limits) ? {} : { scopes: { rate_limits: keyRateLimitsFromInputs(limits) } }) });
       setNewSecret(issued.key);
       setIsCopied(false);
       setName('');
+      setLimits(keyLimitInputs(null));
       await load();
     } catch (caught) {
       setError(caught);
@@ -38,6 +49,18 @@ export function ApiKeysSettings() {
     setError(null);
     try {
       await charter.keys.revoke(keyId);
+      await load();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  const saveEdit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!edit) return;
+    setError(null);
+    try {
+      await charter.keys.update(edit.key.id, { name: edit.name, scopes: { rate_limits: hasNoKeyLimits(edit.limits) ? null : keyRateLimitsFromInputs(edit.limits) } });
+      setEdit(null);
       await load();
     } catch (caught) {
       setError(caught);
@@ -55,6 +78,10 @@ export function ApiKeysSettings() {
       <form onSubmit={(event) => void create(event)} className="inline-form">
         <FormField label={t('apiKeys.name')} value={name} onChange={(event) => setName(event.target.value)} required maxLength={100} />
         <button type="submit" disabled={!name.trim()}>{t('apiKeys.create')}</button>
+        <details className="key-limits-details">
+          <summary>{t('apiKeys.limitsOptional')}</summary>
+          <KeyLimitsFieldset inputs={limits} onChange={setLimits} />
+        </details>
       </form>
       <ErrorMessage error={error} />
       {newSecret ? (
@@ -64,6 +91,15 @@ export function ApiKeysSettings() {
           <button type="button" onClick={() => void copy()}>{isCopied ? t('apiKeys.copied') : t('apiKeys.copy')}</button>
           <button type="button" className="secondary" onClick={() => setNewSecret(null)}>{t('common.done')}</button>
         </div>
+      ) : null}
+      {edit ? (
+        <form onSubmit={(event) => void saveEdit(event)} className="key-edit" aria-labelledby="key-edit-title">
+          <h2 id="key-edit-title">{t('apiKeys.editTitle', { name: edit.key.name })}</h2>
+          <FormField label={t('apiKeys.name')} value={edit.name} onChange={(event) => setEdit({ ...edit, name: event.target.value })} required maxLength={100} />
+          <KeyLimitsFieldset inputs={edit.limits} onChange={(inputs) => setEdit({ ...edit, limits: inputs })} />
+          <button type="submit" disabled={!edit.name.trim()}>{t('common.save')}</button>
+          <button type="button" className="secondary" onClick={() => setEdit(null)}>{t('common.cancel')}</button>
+        </form>
       ) : null}
       <table>
         <caption className="visually-hidden">{t('settings.apiKeys')}</caption>
@@ -87,7 +123,10 @@ export function ApiKeysSettings() {
               <td>{describeKeyRateLimits(key.scopes.rate_limits, t, i18n.language)}</td>
               <td>
                 {key.revoked_at ? t('apiKeys.revoked') : (
-                  <button type="button" className="secondary" onClick={() => void revoke(key.id)} aria-label={t('apiKeys.revokeNamed', { name: key.name })}>{t('apiKeys.revoke')}</button>
+                  <>
+                    <button type="button" className="secondary" onClick={() => setEdit({ key, name: key.name, limits: keyLimitInputs(key.scopes.rate_limits) })} aria-label={t('apiKeys.editNamed', { name: key.name })}>{t('apiKeys.edit')}</button>{' '}
+                    <button type="button" className="secondary" onClick={() => void revoke(key.id)} aria-label={t('apiKeys.revokeNamed', { name: key.name })}>{t('apiKeys.revoke')}</button>
+                  </>
                 )}
               </td>
             </tr>
