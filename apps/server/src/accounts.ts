@@ -147,7 +147,7 @@ export function createAccounts(options: {
     legalVersions: { terms: config.accounts.legal.termsVersion, privacy: config.accounts.legal.privacyVersion },
     agesOfMajority: { ...defaultAgesOfMajority, ...config.accounts.agesOfMajority },
   });
-  const secondFactor = createTwoFactorChecker({ database, cipher: contentCipher, throttle, audit, clock });
+  const secondFactor = createTwoFactorChecker({ database, cipher: contentCipher, throttle, audit, clock, users, notifier });
   const signIn = new SignInService({ users, sessions, passwordHasher, knownDevices: new SqlKnownDeviceRepository(database.db), tokens, throttle, notifier, audit, clock, logger, secondFactor, connectionEligibility: eligibility });
   const passwords = new PasswordService({ users, sessions, signIn, passwordHasher, passwordRules, tokens, throttle, notifier, accountAccess: access, audit, clock });
   const security = new AccountSecurityService({ users, sessions, apiKeys, signIn, tokens, notifier, accountAccess: access, audit, clock, secondFactor, beforeDeletion: options.beforeDeletion });

@@ -23,7 +23,15 @@ export interface TwoFactorWiring {
 }
 
 /** The checker comes first: SignInService and AccountSecurityService are built with it. */
-export function createTwoFactorChecker(options: { database: Database; cipher: ContentCipher; throttle: AttemptThrottle; audit: AuditLog; clock: Clock }): TwoFactorChecker {
+export function createTwoFactorChecker(options: {
+  database: Database;
+  cipher: ContentCipher;
+  throttle: AttemptThrottle;
+  audit: AuditLog;
+  clock: Clock;
+  users: UserRepository;
+  notifier: AccountNotifier;
+}): TwoFactorChecker {
   return new TwoFactorChecker({ repository: new SqlTwoFactorRepository(options.database.db), totp: new OtplibTotpAlgorithm(), ...options });
 }
 

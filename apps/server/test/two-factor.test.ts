@@ -141,6 +141,13 @@ describe.each(testDialects)('two-factor authentication on %s', (dialect) => {
     expect((await secondFactor(browser, second, recoveryCodes[0]!)).statusCode).toBe(401);
     expect((await secondFactor(browser, second, recoveryCodes[1]!)).statusCode).toBe(200);
     expect(await auditActions(userId)).toContain('user.recovery_code_used');
+    // The holder hears of each use, with what is left: no secret in the email.
+    const isNotice = (message: { to: string[]; subject: string }) => message.to.includes(fields.email) && message.subject === 'A recovery code was used';
+    const first9 = await test.mail.waitFor((message) => isNotice(message) && message.text.includes('9 recovery codes are left'));
+    await test.mail.waitFor((message) => isNotice(message) && message.text.includes('8 recovery codes are left'));
+    expect(test.mail.messages.filter(isNotice)).toHaveLength(2);
+    expect(first9.text).toContain('/settings/security');
+    for (const code of recoveryCodes) expect(test.mail.messages.filter(isNotice).map((message) => message.text).join('\n')).not.toContain(code);
 
     const withoutCode = await browser.post('/api/v1/account/two-factor/recovery-codes', { password: fields.password });
     expect(withoutCode.statusCode).toBe(401);

@@ -84,6 +84,19 @@ export class AccountNotifier {
     }));
   }
 
+  /** A recovery code stood in for the authenticator (ACC-4): the holder should know, and know how many are left. */
+  recoveryCodeUsed(to: string, at: Date, remaining: number): void {
+    this.#send(composeEmail({
+      to,
+      subject: 'A recovery code was used',
+      paragraphs: [
+        `A recovery code was used in place of your authenticator app for your Charter account at ${at.toISOString()} (UTC). ${remaining === 1 ? '1 recovery code is' : `${remaining} recovery codes are`} left.`,
+        'If this was you and your authenticator is gone, set up two-factor authentication again and create new recovery codes. If it was not you, reset your password at once and report the compromise from the sign-in page.',
+      ],
+      action: { label: 'Security settings', url: this.link('/settings/security') },
+    }));
+  }
+
   accountLocked(to: string, recoveryToken: string): void {
     this.#send(composeEmail({
       to,

@@ -1,9 +1,11 @@
 import type { SecondFactorVerifier } from '../accounts/account-security-service.js';
+import type { UserRepository } from '../accounts/user-repository.js';
 import type { AuditActor } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AttemptThrottle, AttemptBucket } from '../authentication/attempt-throttle.js';
 import type { SecondFactorGate } from '../authentication/second-factor-gate.js';
 import type { ContentCipher } from '../content/content-cipher.js';
+import type { AccountNotifier } from '../notices/account-notifier.js';
 import type { Clock } from '../shared/clock.js';
 import { hashRecoveryCode, normalizeRecoveryCode } from './recovery-codes.js';
 import type { TotpAlgorithm } from './totp-algorithm.js';
@@ -28,14 +30,28 @@ export class TwoFactorChecker implements SecondFactorGate, SecondFactorVerifier 
   readonly #throttle: AttemptThrottle;
   readonly #audit: AuditLog;
   readonly #clock: Clock;
+  readonly #users: UserRepository;
+  readonly #notifier: AccountNotifier;
 
-  constructor(options: { repository: TwoFactorRepository; cipher: ContentCipher; totp: TotpAlgorithm; throttle: AttemptThrottle; audit: AuditLog; clock: Clock }) {
+  constructor(options: {
+    repository: TwoFactorRepository;
+    cipher: ContentCipher;
+    totp: TotpAlgorithm;
+    throttle: AttemptThrottle;
+    audit: AuditLog;
+    clock: Clock;
+    /** To email the holder when a recovery code is used. */
+    users: UserRepository;
+    notifier: AccountNotifier;
+  }) {
     this.#repository = options.repository;
     this.#cipher = options.cipher;
     this.#totp = options.totp;
     this.#throttle = options.throttle;
     this.#audit = options.audit;
     this.#clock = options.clock;
+    this.#users = options.users;
+    this.#notifier = options.notifier;
   }
 
   isRequired(userId: string): Promise<boolean> {
@@ -68,6 +84,8 @@ export class TwoFactorChecker implements SecondFactorGate, SecondFactorVerifier 
     if (!(await this.#repository.useRecoveryCode(userId, hashRecoveryCode(userId, normalized), now))) return null;
     const remaining = await this.#repository.countUnusedRecoveryCodes(userId);
     await this.#audit.append({ action: 'user.recovery_code_used', actor, targetType: 'user', targetId: userId, details: { remaining }, occurredAt: now });
+    const user = await this.#users.findById(userId);
+    if (user?.email) this.#notifier.recoveryCodeUsed(user.email, now, remaining);
     return 'recovery_code';
   }
 }
