@@ -145,18 +145,41 @@ describe('web app in Chromium', () => {
     await editForm.getByRole('button', { name: 'Cancel' }).click();
     await editForm.waitFor({ state: 'detached' });
     await page.getByRole('row', { name: /laptop/ }).getByRole('cell', { name: '2 requests/min · 1 at once' }).waitFor();
-    // Limits can also be given when a key is made.
+    // Limits and an expiry can also be given when a key is made; it expires at the end of the chosen day.
     await page.getByLabel('Name', { exact: true }).fill('ci-job');
+    await page.getByLabel('Expires on (optional)').fill('2030-06-15');
     await page.getByText('Limits (optional)').click();
     await page.locator('details.key-limits-details').getByLabel('Tokens per minute').fill('5000');
     await page.getByRole('button', { name: 'Create key' }).click();
     await page.getByTestId('new-api-key').waitFor();
     await page.getByRole('button', { name: 'Done' }).click();
-    await page.getByRole('row', { name: /ci-job/ }).getByRole('cell', { name: '5,000 tokens/min' }).waitFor();
+    const ciRow = page.getByRole('row', { name: /ci-job/ });
+    await ciRow.getByRole('cell', { name: '5,000 tokens/min' }).waitFor();
+    await ciRow.getByRole('cell', { name: '6/15/2030, 11:59:59 PM' }).waitFor();
 
+    // Rotation asks first, then shows the new secret once; the old one stops working at once.
+    const keyStatus = async (key: string) => (await fetch(`${charter.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${key}` } })).status;
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await page.getByRole('button', { name: 'Rotate the key laptop' }).click();
+    expect(await keyStatus(secret)).toBe(200);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Rotate the key laptop' }).click();
+    const rotated = (await page.getByTestId('new-api-key').innerText()).trim();
+    expect(rotated).toMatch(/^sk-ch-/);
+    expect(rotated).not.toBe(secret);
+    expect([await keyStatus(secret), await keyStatus(rotated)]).toEqual([401, 200]);
+    await page.getByRole('button', { name: 'Done' }).click();
+    // The new secret keeps the key's name and limits.
+    await page.getByRole('row', { name: /laptop/ }).filter({ hasNot: page.getByRole('cell', { name: 'Revoked' }) }).getByRole('cell', { name: '2 requests/min · 1 at once' }).waitFor();
+
+    // Revoking asks first too.
+    page.once('dialog', (dialog) => void dialog.dismiss());
     await page.getByRole('button', { name: 'Revoke the key laptop' }).click();
-    await page.getByRole('cell', { name: 'Revoked' }).waitFor();
-    expect((await fetch(`${charter.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+    expect(await keyStatus(rotated)).toBe(200);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Revoke the key laptop' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Revoke the key laptop' }).count()).toBe(0);
+    expect(await keyStatus(rotated)).toBe(401);
 
     // Security: sessions are listed; the phone layout fits 390 px.
     await page.getByRole('link', { name: 'Security' }).click();

@@ -5,6 +5,7 @@ import { charter } from '../client.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { FormField } from '../components/form-field.js';
 import { useActingOrganization } from '../organizations/acting-organization.js';
+import { endOfLocalDay, firstExpiryDay, isExpired } from './key-expiry.js';
 import { KeyLimitsFieldset } from './key-limits-fieldset.js';
 import { describeKeyRateLimits, hasNoKeyLimits, keyLimitInputs, keyRateLimitsFromInputs, type KeyLimitInputs } from './key-rate-limits.js';
 
@@ -20,6 +21,7 @@ export function ApiKeysSettings() {
   const [keys, setKeys] = useState<ApiKeyBody[]>([]);
   const [name, setName] = useState('');
   const [limits, setLimits] = useState<KeyLimitInputs>(() => keyLimitInputs(null));
+  const [expiresOn, setExpiresOn] = useState('');
   const [edit, setEdit] = useState<KeyEdit | null>(null);
   const [newSecret, setNewSecret] = useState<string | null>(null);
   const [isCopied, setIsCopied] = useState(false);
@@ -31,40 +33,55 @@ export function ApiKeysSettings() {
   useEffect(() => {
     void load();
   }, [load]);
-  const create = async (event: FormEvent) => {
-    event.preventDefault();
+  // Every action clears the last error, and shows its own if it fails.
+  const act = async (work: () => Promise<void>) => {
     setError(null);
     try {
-      const issued = await charter.keys.create({ name, ...(hasNoKeyLimits(limits) ? {} : { scopes: { rate_limits: keyRateLimitsFromInputs(limits) } }) });
-      setNewSecret(issued.key);
-      setIsCopied(false);
+      await work();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  const showSecret = (secret: string) => {
+    setNewSecret(secret);
+    setIsCopied(false);
+  };
+  const create = (event: FormEvent) => {
+    event.preventDefault();
+    return act(async () => {
+      const issued = await charter.keys.create({
+        name,
+        ...(expiresOn ? { expires_at: endOfLocalDay(expiresOn) } : {}),
+        ...(hasNoKeyLimits(limits) ? {} : { scopes: { rate_limits: keyRateLimitsFromInputs(limits) } }),
+      });
+      showSecret(issued.key);
       setName('');
+      setExpiresOn('');
       setLimits(keyLimitInputs(null));
       await load();
-    } catch (caught) {
-      setError(caught);
-    }
+    });
   };
-  const revoke = async (keyId: string) => {
-    setError(null);
-    try {
-      await charter.keys.revoke(keyId);
+  // Revoking and rotating stop the current secret at once, so they ask first.
+  const revoke = (key: ApiKeyBody) =>
+    act(async () => {
+      if (!window.confirm(t('apiKeys.revokeConfirm', { name: key.name }))) return;
+      await charter.keys.revoke(key.id);
       await load();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
-  const saveEdit = async (event: FormEvent) => {
+    });
+  const rotate = (key: ApiKeyBody) =>
+    act(async () => {
+      if (!window.confirm(t('apiKeys.rotateConfirm', { name: key.name }))) return;
+      showSecret((await charter.keys.rotate(key.id)).key);
+      await load();
+    });
+  const saveEdit = (event: FormEvent) => {
     event.preventDefault();
-    if (!edit) return;
-    setError(null);
-    try {
+    return act(async () => {
+      if (!edit) return;
       await charter.keys.update(edit.key.id, { name: edit.name, scopes: { rate_limits: hasNoKeyLimits(edit.limits) ? null : keyRateLimitsFromInputs(edit.limits) } });
       setEdit(null);
       await load();
-    } catch (caught) {
-      setError(caught);
-    }
+    });
   };
   const copy = async () => {
     if (!newSecret) return;
@@ -77,6 +94,7 @@ export function ApiKeysSettings() {
       {acting ? <p className="hint">{t('organizations.keysForOrganization', { name: acting.name })}</p> : null}
       <form onSubmit={(event) => void create(event)} className="inline-form">
         <FormField label={t('apiKeys.name')} value={name} onChange={(event) => setName(event.target.value)} required maxLength={100} />
+        <FormField label={t('apiKeys.expiresOptional')} type="date" min={firstExpiryDay()} value={expiresOn} onChange={(event) => setExpiresOn(event.target.value)} />
         <button type="submit" disabled={!name.trim()}>{t('apiKeys.create')}</button>
         <details className="key-limits-details">
           <summary>{t('apiKeys.limitsOptional')}</summary>
@@ -108,6 +126,7 @@ export function ApiKeysSettings() {
             <th scope="col">{t('apiKeys.name')}</th>
             <th scope="col">{t('apiKeys.prefix')}</th>
             <th scope="col">{t('apiKeys.created')}</th>
+            <th scope="col">{t('apiKeys.expires')}</th>
             <th scope="col">{t('apiKeys.lastUsed')}</th>
             <th scope="col">{t('apiKeys.limits')}</th>
             <th scope="col">{t('apiKeys.status')}</th>
@@ -119,14 +138,16 @@ export function ApiKeysSettings() {
               <td>{key.name}</td>
               <td><code>{key.prefix}…</code></td>
               <td>{formatDate(key.created_at)}</td>
+              <td>{formatDate(key.expires_at)}</td>
               <td>{formatDate(key.last_used_at)}</td>
               <td>{describeKeyRateLimits(key.scopes.rate_limits, t, i18n.language)}</td>
               <td>
-                {key.revoked_at ? t('apiKeys.revoked') : (
-                  <>
-                    <button type="button" className="secondary" onClick={() => setEdit({ key, name: key.name, limits: keyLimitInputs(key.scopes.rate_limits) })} aria-label={t('apiKeys.editNamed', { name: key.name })}>{t('apiKeys.edit')}</button>{' '}
-                    <button type="button" className="secondary" onClick={() => void revoke(key.id)} aria-label={t('apiKeys.revokeNamed', { name: key.name })}>{t('apiKeys.revoke')}</button>
-                  </>
+                {key.revoked_at ? t('apiKeys.revoked') : isExpired(key) ? t('apiKeys.expired') : (
+                  <span className="row-actions">
+                    <button type="button" className="secondary" onClick={() => setEdit({ key, name: key.name, limits: keyLimitInputs(key.scopes.rate_limits) })} aria-label={t('apiKeys.editNamed', { name: key.name })}>{t('apiKeys.edit')}</button>
+                    <button type="button" className="secondary" onClick={() => void rotate(key)} aria-label={t('apiKeys.rotateNamed', { name: key.name })}>{t('apiKeys.rotate')}</button>
+                    <button type="button" className="secondary" onClick={() => void revoke(key)} aria-label={t('apiKeys.revokeNamed', { name: key.name })}>{t('apiKeys.revoke')}</button>
+                  </span>
                 )}
               </td>
             </tr>
