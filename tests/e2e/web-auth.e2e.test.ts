@@ -223,6 +223,13 @@ describe('web app accounts flows in Chromium', () => {
     // The identity is listed; the account has no password, so 2FA setup and deletion rely on the fresh sign-in.
     await openSecurity(page);
     await page.getByText(newcomer.email).waitFor();
+    // No password to change: the page offers to set one by email link, and deletion does not ask for one.
+    await page.getByRole('heading', { name: 'Set a password' }).waitFor();
+    expect(await page.getByLabel('Current password').count()).toBe(0);
+    expect(await page.locator('form').filter({ has: page.getByRole('button', { name: 'Delete my account' }) }).getByLabel('Password', { exact: true }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Email me a link to set a password' }).click();
+    await page.getByRole('status').getByText(`We sent a link to ${newcomer.email}.`, { exact: false }).waitFor();
+    await mail.waitFor((message) => message.to.includes(newcomer.email) && message.subject === 'Reset your password');
     await page.getByRole('button', { name: 'Unlink Test OIDC' }).click();
     const lastWayForm = page.getByRole('form', { name: 'Unlink Test OIDC' });
     await lastWayForm.getByRole('button', { name: 'Unlink' }).click();
@@ -256,6 +263,7 @@ describe('web app accounts flows in Chromium', () => {
     await signInWithPassword(holderPage, holderEmail);
     await isSignedIn(holderPage);
     await openSecurity(holderPage);
+    await holderPage.getByRole('heading', { name: 'Change password' }).waitFor();
     await holderPage.getByRole('link', { name: 'Link Test OIDC' }).click();
     await holderPage.waitForURL(/\/settings\/security#sso_linked=test-oidc/);
     await holderPage.getByText('Test OIDC is now linked to your account.').waitFor();

@@ -202,6 +202,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
       authenticate: authenticators.authenticate,
       authenticateSession: authenticators.authenticateSession,
       isTwoFactorEnabled: (userId) => accounts.twoFactor.checker.isRequired(userId),
+      hasPassword: async (userId) => (await accounts.users.findPasswordHash(userId)) !== null,
       publicUrl: () => publicUrl(config, fastify.server),
       requestSignal: (reply) => createRequestSignal(reply, config.server.requestTimeoutMs, inflight),
       observeStream: (request, status) => {

@@ -151,7 +151,7 @@ describe.each(testDialects)('single sign-on on %s', (dialect) => {
     const registered = await browser.post('/api/v1/auth/sso/register', { token, ...formFields() });
     expect(registered.statusCode, registered.body).toBe(201);
     const user = registered.json().user;
-    expect(user).toMatchObject({ email: account.email, email_verified: true, display_name: 'Ada Provider', country: 'DE' });
+    expect(user).toMatchObject({ email: account.email, email_verified: true, display_name: 'Ada Provider', country: 'DE', has_password: false });
     expect(browser.cookies.has('charter_session')).toBe(true);
     const session = await browser.get('/api/v1/auth/session');
     expect(session.statusCode).toBe(200);
@@ -173,6 +173,14 @@ describe.each(testDialects)('single sign-on on %s', (dialect) => {
     expect(replayed.json().error.code).toBe('invalid_token');
     const tampered = await new TestBrowser(fastify()).post('/api/v1/auth/sso/register', { token: tamperedToken(token), ...formFields() });
     expect(tampered.json().error.code).toBe('invalid_token');
+
+    // Without a password, the account sets one through the emailed link, and then says it has one.
+    expect((await browser.get('/api/v1/account')).json().has_password).toBe(false);
+    await browser.post('/api/v1/auth/password-reset', { email: account.email });
+    const link = await test.mail.waitFor((message) => message.to.includes(account.email!) && message.subject === 'Reset your password');
+    const withPassword = await new TestBrowser(fastify()).post('/api/v1/auth/password-reset/confirm', { token: tokenFromEmail(link), password: 'quiet-harbour-lantern-42' });
+    expect(withPassword.statusCode, withPassword.body).toBe(200);
+    expect(withPassword.json()).toMatchObject({ id: user.id, has_password: true });
   });
 
   it('ACC-5 an email the provider did not verify is verified by our own email link', async () => {

@@ -44,6 +44,8 @@ export interface RouteContext {
   publicUrl: () => string;
   /** Whether the user has a second factor (ACC-4); false until that capability is wired. */
   isTwoFactorEnabled: (userId: string) => Promise<boolean>;
+  /** Whether the user has a password (an account made through SSO has none). */
+  hasPassword: (userId: string) => Promise<boolean>;
   /** Abort signal of an inference request (client disconnect, deadline), tracked for graceful shutdown. */
   requestSignal: (reply: FastifyReply) => { signal: AbortSignal; dispose(): void };
   /** Count and log a hijacked (streamed) response, which bypasses Fastify's onResponse hook. */

@@ -41,18 +41,32 @@ export function SecuritySettings() {
     void run(() => charter.account.changePassword({ current_password: currentPassword, new_password: newPassword }), t('security.passwordChanged'));
   };
   const formatDate = (iso: string) => new Date(iso).toLocaleString(i18n.language);
+  const email = user.email;
   return (
     <section aria-labelledby="security-title">
       <h1 id="security-title">{t('settings.security')}</h1>
       <ErrorMessage error={error} />
       {status ? <p role="status">{status}</p> : null}
 
-      <h2>{t('security.changePassword')}</h2>
-      <form onSubmit={changePassword}>
-        <FormField label={t('fields.currentPassword')} type="password" autoComplete="current-password" value={currentPassword} onChange={(event) => setCurrentPassword(event.target.value)} required />
-        <FormField label={t('fields.newPassword')} type="password" autoComplete="new-password" value={newPassword} onChange={(event) => setNewPassword(event.target.value)} required />
-        <button type="submit">{t('security.changePassword')}</button>
-      </form>
+      {user.has_password ? (
+        <>
+          <h2>{t('security.changePassword')}</h2>
+          <form onSubmit={changePassword}>
+            <FormField label={t('fields.currentPassword')} type="password" autoComplete="current-password" value={currentPassword} onChange={(event) => setCurrentPassword(event.target.value)} required />
+            <FormField label={t('fields.newPassword')} type="password" autoComplete="new-password" value={newPassword} onChange={(event) => setNewPassword(event.target.value)} required />
+            <button type="submit">{t('security.changePassword')}</button>
+          </form>
+        </>
+      ) : (
+        <>
+          {/* An account made through a sign-in provider has no current password to type: it sets one by email link. */}
+          <h2>{t('security.setPassword')}</h2>
+          <p>{t('security.noPasswordExplain')}</p>
+          {email ? (
+            <button type="button" onClick={() => void run(() => charter.auth.requestPasswordReset(email), t('security.setPasswordLinkSent', { email }))}>{t('security.emailSetPasswordLink')}</button>
+          ) : null}
+        </>
+      )}
 
       <TwoFactorSettings />
       <LinkedIdentitiesSettings />
@@ -77,7 +91,11 @@ export function SecuritySettings() {
       <h2>{t('security.deleteTitle')}</h2>
       <p>{t('security.deleteExplain')}</p>
       <form onSubmit={(event) => { event.preventDefault(); void run(async () => { await charter.account.delete({ password: deletePassword === '' ? null : deletePassword, code: user.two_factor_enabled ? deleteCode : null }); await refresh().catch(() => undefined); navigate('/sign-in'); }, t('security.deleted')); }}>
-        <FormField label={t('fields.password')} type="password" autoComplete="current-password" hint={t('twoFactor.passwordHint')} value={deletePassword} onChange={(event) => setDeletePassword(event.target.value)} />
+        {user.has_password ? (
+          <FormField label={t('fields.password')} type="password" autoComplete="current-password" required value={deletePassword} onChange={(event) => setDeletePassword(event.target.value)} />
+        ) : (
+          <p className="hint">{t('security.deleteWithoutPassword')}</p>
+        )}
         {user.two_factor_enabled ? <FormField label={t('twoFactor.code')} autoComplete="one-time-code" spellCheck={false} required value={deleteCode} onChange={(event) => setDeleteCode(event.target.value)} /> : null}
         <button type="submit" className="danger">{t('security.deleteAccount')}</button>
       </form>

@@ -13,6 +13,8 @@ export const userSchema = z.object({
   staff_role: z.enum(['support', 'moderator', 'billing', 'data_protection_officer', 'superadmin']).nullable(),
   /** Whether sign-in asks for a second factor (ACC-4). */
   two_factor_enabled: z.boolean(),
+  /** Whether the account has a password; one made through single sign-on has none until it sets one by email link. */
+  has_password: z.boolean(),
   created_at: z.string(),
 });
 export type UserBody = z.infer<typeof userSchema>;

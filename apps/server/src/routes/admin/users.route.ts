@@ -10,7 +10,7 @@ import { NotFoundError, type StaffPermission } from '@charter/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { toCustomerProfileBody, toStatusChangeBody } from '../account/profile-mapping.js';
-import { actorOf, toUserBody } from '../auth/user-mapping.js';
+import { actorOf, userBodyOf } from '../auth/user-mapping.js';
 import type { RouteContext } from '../route-context.js';
 
 /**
@@ -33,7 +33,7 @@ export function usersAdminRoute(app: FastifyInstance, context: RouteContext): vo
     if (!user) throw new NotFoundError('User', 'user_id');
     return {
       object: 'admin_user' as const,
-      user: toUserBody(user, await context.isTwoFactorEnabled(user.id)),
+      user: await userBodyOf(context, user),
       locked: user.lockedAt !== null,
       deletion_requested: user.deletionRequestedAt !== null,
       status_history: (await accounts.statuses.history(user.id)).map(toStatusChangeBody),

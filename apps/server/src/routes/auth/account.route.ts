@@ -14,7 +14,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { clearSessionCookie } from '../../plugins/auth.js';
 import type { RouteContext } from '../route-context.js';
-import { actorOf, toSessionBody, toUserBody } from './user-mapping.js';
+import { actorOf, toSessionBody, userBodyOf } from './user-mapping.js';
 
 /**
  * The signed-in person's own account (ACC-3, ACC-8, ACC-9): `/api/v1/account/*`, with the session cookie only
@@ -29,7 +29,7 @@ export function accountRoute(app: FastifyInstance, context: RouteContext): void 
   const userBody = async (request: FastifyRequest) => {
     accounts.access.forget(request.principal.userId);
     const user = await currentUser(request);
-    return toUserBody(user, await context.isTwoFactorEnabled(user.id));
+    return await userBodyOf(context, user);
   };
 
   typed.get('/api/v1/account', { preHandler, schema: { ...common, summary: 'My account', response: { 200: userSchema, '4xx': errorResponseSchema } } }, async (request) => userBody(request));

@@ -18,7 +18,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { clearSessionCookie, deviceCookieName, sessionTokenOf, setDeviceCookie } from '../../plugins/auth.js';
 import type { RouteContext } from '../route-context.js';
 import { startSession, toApplicationFields } from './session-start.js';
-import { originOf, toUserBody } from './user-mapping.js';
+import { originOf, userBodyOf } from './user-mapping.js';
 
 /**
  * Signing up, in and out, email verification and password reset (ACC-1, ACC-3, ACC-8): `/api/v1/auth/*`.
@@ -60,7 +60,7 @@ export function authRoute(app: FastifyInstance, context: RouteContext): void {
     async (request) => {
       const user = await accounts.registration.verifyEmail(request.body.token);
       accounts.access.forget(user.id);
-      return toUserBody(user, await context.isTwoFactorEnabled(user.id));
+      return await userBodyOf(context, user);
     },
   );
 
@@ -98,7 +98,7 @@ export function authRoute(app: FastifyInstance, context: RouteContext): void {
       const user = await accounts.access.assertCanAuthenticate(request.principal.userId);
       return {
         object: 'session_state' as const,
-        user: toUserBody(user, await context.isTwoFactorEnabled(user.id)),
+        user: await userBodyOf(context, user),
         session_id: request.session!.id,
         csrf_token: deriveCsrfToken(request.sessionToken!),
       };
@@ -119,7 +119,7 @@ export function authRoute(app: FastifyInstance, context: RouteContext): void {
     { schema: { ...common, summary: 'Set a new password with a reset link (signs out everywhere; recovers a locked account)', body: passwordResetConfirmSchema, response: { 200: userSchema, '4xx': errorResponseSchema } } },
     async (request) => {
       const user = await accounts.passwords.confirmReset(request.body.token, request.body.password, request.id);
-      return toUserBody(user, await context.isTwoFactorEnabled(user.id));
+      return await userBodyOf(context, user);
     },
   );
 

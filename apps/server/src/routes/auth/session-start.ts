@@ -3,7 +3,7 @@ import type { SessionStateBody } from '@charter/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setDeviceCookie, setSessionCookie } from '../../plugins/auth.js';
 import type { RouteContext } from '../route-context.js';
-import { toUserBody } from './user-mapping.js';
+import { userBodyOf } from './user-mapping.js';
 
 /**
  * Hand a newly opened session to the browser (every way of signing in ends here): the session and device
@@ -15,7 +15,7 @@ export async function startSession(context: RouteContext, request: FastifyReques
   setDeviceCookie(request, reply, deviceToken, cookieMode);
   return {
     object: 'session_state',
-    user: toUserBody(user, await context.isTwoFactorEnabled(user.id)),
+    user: await userBodyOf(context, user),
     session_id: opened.session.id,
     csrf_token: deriveCsrfToken(opened.token),
   };

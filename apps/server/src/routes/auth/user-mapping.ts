@@ -2,9 +2,16 @@ import type { RequestOrigin, Session, User } from '@charter/core';
 import type { UserBody } from '@charter/contracts';
 import type { FastifyRequest } from 'fastify';
 import { proxyCountryOf } from '../../plugins/client-country.js';
+import type { RouteContext } from '../route-context.js';
+
+/** Facts about a user kept outside the user record. */
+export interface UserFacts {
+  isTwoFactorEnabled: boolean;
+  hasPassword: boolean;
+}
 
 /** Domain user → wire shape. Never the password hash, lock or deletion internals. */
-export function toUserBody(user: User, isTwoFactorEnabled: boolean): UserBody {
+export function toUserBody(user: User, facts: UserFacts): UserBody {
   return {
     object: 'user',
     id: user.id,
@@ -15,9 +22,16 @@ export function toUserBody(user: User, isTwoFactorEnabled: boolean): UserBody {
     country: user.country,
     region: user.region,
     staff_role: user.staffRole,
-    two_factor_enabled: isTwoFactorEnabled,
+    two_factor_enabled: facts.isTwoFactorEnabled,
+    has_password: facts.hasPassword,
     created_at: user.createdAt.toISOString(),
   };
+}
+
+/** A user's wire shape, with the facts read from where they are kept. */
+export async function userBodyOf(context: Pick<RouteContext, 'isTwoFactorEnabled' | 'hasPassword'>, user: User): Promise<UserBody> {
+  const [isTwoFactorEnabled, hasPassword] = await Promise.all([context.isTwoFactorEnabled(user.id), context.hasPassword(user.id)]);
+  return toUserBody(user, { isTwoFactorEnabled, hasPassword });
 }
 
 export function toSessionBody(session: Session, currentSessionId: string | null, idleTimeoutMs: number) {
