@@ -32,6 +32,7 @@ export function ApiKeysSettings() {
   const load = useCallback(() => charter.keys.list().then((list) => setKeys(list.data)).catch(setError), [organizationId]);
   useEffect(() => {
     void load();
+    setEdit(null); // a key of the previous list is not in this one
   }, [load]);
   // Every action clears the last error, and shows its own if it fails.
   const act = async (work: () => Promise<void>) => {
