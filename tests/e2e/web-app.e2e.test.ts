@@ -145,17 +145,31 @@ describe('web app in Chromium', () => {
     await editForm.getByRole('button', { name: 'Cancel' }).click();
     await editForm.waitFor({ state: 'detached' });
     await page.getByRole('row', { name: /laptop/ }).getByRole('cell', { name: '2 requests/min · 1 at once' }).waitFor();
-    // Limits and an expiry can also be given when a key is made; it expires at the end of the chosen day.
+    // Permissions, limits and an expiry can also be given when a key is made; it expires at the end of the chosen
+    // day, and may call only what is ticked.
     await page.getByLabel('Name', { exact: true }).fill('ci-job');
     await page.getByLabel('Expires on (optional)').fill('2030-06-15');
-    await page.getByText('Limits (optional)').click();
-    await page.locator('details.key-limits-details').getByLabel('Tokens per minute').fill('5000');
+    await page.getByText('Permissions and limits (optional)').click();
+    const options = page.locator('details.key-limits-details');
+    await options.getByLabel('stories260K').check();
+    await options.getByLabel('Model list').check();
+    await options.getByLabel('Tokens per minute').fill('5000');
+    await expectAccessible('04c-api-key-options');
     await page.getByRole('button', { name: 'Create key' }).click();
-    await page.getByTestId('new-api-key').waitFor();
+    const ciSecret = (await page.getByTestId('new-api-key').innerText()).trim();
     await page.getByRole('button', { name: 'Done' }).click();
     const ciRow = page.getByRole('row', { name: /ci-job/ });
     await ciRow.getByRole('cell', { name: '5,000 tokens/min' }).waitFor();
     await ciRow.getByRole('cell', { name: '6/15/2030, 11:59:59 PM' }).waitFor();
+    await ciRow.getByText('stories260K · Model list').waitFor();
+    expect((await fetch(`${charter.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${ciSecret}` } })).status).toBe(200);
+    const outOfScope = await fetch(`${charter.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ciSecret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'stories260K', messages: [{ role: 'user', content: 'Once' }], max_tokens: 2 }),
+    });
+    expect(outOfScope.status).toBe(403);
+    await page.getByRole('row', { name: /laptop/ }).getByText('All models · all inference endpoints').waitFor();
 
     // Rotation asks first, then shows the new secret once; the old one stops working at once.
     const keyStatus = async (key: string) => (await fetch(`${charter.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${key}` } })).status;

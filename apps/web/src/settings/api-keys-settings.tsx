@@ -5,9 +5,12 @@ import { charter } from '../client.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { FormField } from '../components/form-field.js';
 import { useActingOrganization } from '../organizations/acting-organization.js';
+import { useUser } from '../session-context.js';
 import { endOfLocalDay, firstExpiryDay, isExpired } from './key-expiry.js';
 import { KeyLimitsFieldset } from './key-limits-fieldset.js';
 import { describeKeyRateLimits, hasNoKeyLimits, keyLimitInputs, keyRateLimitsFromInputs, type KeyLimitInputs } from './key-rate-limits.js';
+import { KeyScopesFieldset } from './key-scopes-fieldset.js';
+import { describeKeyScopes, keyScopesFromChoices, noKeyScopeChoices, type KeyScopeChoices } from './key-scopes.js';
 
 /** A key being renamed or given other limits, with what its form holds. */
 interface KeyEdit {
@@ -22,6 +25,9 @@ export function ApiKeysSettings() {
   const [name, setName] = useState('');
   const [limits, setLimits] = useState<KeyLimitInputs>(() => keyLimitInputs(null));
   const [expiresOn, setExpiresOn] = useState('');
+  const [scopeChoices, setScopeChoices] = useState<KeyScopeChoices>(noKeyScopeChoices);
+  const [models, setModels] = useState<string[]>([]);
+  const user = useUser();
   const [edit, setEdit] = useState<KeyEdit | null>(null);
   const [newSecret, setNewSecret] = useState<string | null>(null);
   const [isCopied, setIsCopied] = useState(false);
@@ -34,6 +40,10 @@ export function ApiKeysSettings() {
     void load();
     setEdit(null); // a key of the previous list is not in this one
   }, [load]);
+  useEffect(() => {
+    // The models a key may be limited to; without them the form still offers the endpoint choices.
+    charter.models.list().then((list) => setModels(list.data.map((model) => model.id))).catch(() => setModels([]));
+  }, []);
   // Every action clears the last error, and shows its own if it fails.
   const act = async (work: () => Promise<void>) => {
     setError(null);
@@ -53,11 +63,12 @@ export function ApiKeysSettings() {
       const issued = await charter.keys.create({
         name,
         ...(expiresOn ? { expires_at: endOfLocalDay(expiresOn) } : {}),
-        ...(hasNoKeyLimits(limits) ? {} : { scopes: { rate_limits: keyRateLimitsFromInputs(limits) } }),
+        scopes: { ...keyScopesFromChoices(scopeChoices), rate_limits: hasNoKeyLimits(limits) ? null : keyRateLimitsFromInputs(limits) },
       });
       showSecret(issued.key);
       setName('');
       setExpiresOn('');
+      setScopeChoices(noKeyScopeChoices);
       setLimits(keyLimitInputs(null));
       await load();
     });
@@ -99,6 +110,7 @@ export function ApiKeysSettings() {
         <button type="submit" disabled={!name.trim()}>{t('apiKeys.create')}</button>
         <details className="key-limits-details">
           <summary>{t('apiKeys.limitsOptional')}</summary>
+          <KeyScopesFieldset models={models} isStaff={user.staff_role !== null} choices={scopeChoices} onChange={setScopeChoices} />
           <KeyLimitsFieldset inputs={limits} onChange={setLimits} />
         </details>
       </form>
@@ -136,7 +148,11 @@ export function ApiKeysSettings() {
         <tbody>
           {keys.map((key) => (
             <tr key={key.id}>
-              <td>{key.name}</td>
+              <td>
+                {key.name}
+                <br />
+                <small className="hint">{describeKeyScopes(key.scopes, t)}</small>
+              </td>
               <td><code>{key.prefix}…</code></td>
               <td>{formatDate(key.created_at)}</td>
               <td>{formatDate(key.expires_at)}</td>

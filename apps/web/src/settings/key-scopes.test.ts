@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { i18next } from '../i18n/index.js';
+import { describeKeyScopes, keyEndpointChoices, keyScopesFromChoices, noKeyScopeChoices } from './key-scopes.js';
+
+describe("a key's permissions in the keys page", () => {
+  it('API-4 nothing ticked leaves a group unrestricted; what is ticked is sent as the list', () => {
+    expect(keyScopesFromChoices(noKeyScopeChoices)).toEqual({ models: null, endpoints: null });
+    expect(keyScopesFromChoices({ models: ['stories260K'], endpoints: ['models', 'embeddings'] })).toEqual({ models: ['stories260K'], endpoints: ['models', 'embeddings'] });
+  });
+
+  it('API-4 administration is offered only to staff; management and usage always, after the inference endpoints', () => {
+    expect(keyEndpointChoices(false)).toEqual(['chat.completions', 'completions', 'embeddings', 'models', 'moderations', 'api_keys', 'usage']);
+    expect(keyEndpointChoices(true).at(-1)).toBe('admin');
+  });
+
+  it('API-4 names the permissions in the reader language, every endpoint family with a message of its own', async () => {
+    const en = i18next.getFixedT('en');
+    expect(describeKeyScopes({ models: null, endpoints: null, rate_limits: null }, en)).toBe('All models · all inference endpoints');
+    expect(describeKeyScopes({ models: ['a', 'b'], endpoints: ['chat.completions', 'api_keys'], rate_limits: null }, en)).toBe('a, b · Chat completions, Key management');
+    const names = keyEndpointChoices(true).map((endpoint) => describeKeyScopes({ models: null, endpoints: [endpoint], rate_limits: null }, en));
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).not.toContain('apiKeys.');
+    await i18next.loadLanguages('zh-CN');
+    expect(describeKeyScopes({ models: null, endpoints: ['chat.completions'], rate_limits: null }, i18next.getFixedT('zh-CN'))).toBe('所有模型 · 对话补全');
+  });
+});
