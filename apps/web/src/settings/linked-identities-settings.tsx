@@ -5,6 +5,7 @@ import { useLocation } from 'react-router';
 import { charter } from '../client.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { FormField } from '../components/form-field.js';
+import { ReauthenticationPasswordField } from '../components/reauthentication-password-field.js';
 import { readSsoFragment } from '../pages/sso-fragment.js';
 import { useUser } from '../session-context.js';
 
@@ -76,7 +77,7 @@ export function LinkedIdentitiesSettings() {
       {unlinking ? (
         <form onSubmit={(event) => void unlink(event)} aria-label={t('linked.unlinkNamed', { provider: nameOf(unlinking.provider) })}>
           <p>{t('linked.unlinkExplain', { provider: nameOf(unlinking.provider) })}</p>
-          <FormField label={t('fields.password')} type="password" autoComplete="current-password" hint={t('twoFactor.passwordHint')} value={password} onChange={(event) => setPassword(event.target.value)} />
+          <ReauthenticationPasswordField value={password} onChange={setPassword} isRequired />
           {user.two_factor_enabled ? <FormField label={t('twoFactor.code')} autoComplete="one-time-code" spellCheck={false} required value={code} onChange={(event) => setCode(event.target.value)} /> : null}
           <ErrorMessage error={error} />
           <div className="button-row">

@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router';
 import { charter } from '../client.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { FormField } from '../components/form-field.js';
+import { ReauthenticationPasswordField } from '../components/reauthentication-password-field.js';
 import { useSession, useUser } from '../session-context.js';
 import { LinkedIdentitiesSettings } from './linked-identities-settings.js';
 import { TwoFactorSettings } from './two-factor-settings.js';
@@ -91,11 +92,7 @@ export function SecuritySettings() {
       <h2>{t('security.deleteTitle')}</h2>
       <p>{t('security.deleteExplain')}</p>
       <form onSubmit={(event) => { event.preventDefault(); void run(async () => { await charter.account.delete({ password: deletePassword === '' ? null : deletePassword, code: user.two_factor_enabled ? deleteCode : null }); await refresh().catch(() => undefined); navigate('/sign-in'); }, t('security.deleted')); }}>
-        {user.has_password ? (
-          <FormField label={t('fields.password')} type="password" autoComplete="current-password" required value={deletePassword} onChange={(event) => setDeletePassword(event.target.value)} />
-        ) : (
-          <p className="hint">{t('security.deleteWithoutPassword')}</p>
-        )}
+        <ReauthenticationPasswordField value={deletePassword} onChange={setDeletePassword} isRequired />
         {user.two_factor_enabled ? <FormField label={t('twoFactor.code')} autoComplete="one-time-code" spellCheck={false} required value={deleteCode} onChange={(event) => setDeleteCode(event.target.value)} /> : null}
         <button type="submit" className="danger">{t('security.deleteAccount')}</button>
       </form>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { charter } from '../client.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { FormField } from '../components/form-field.js';
+import { ReauthenticationPasswordField } from '../components/reauthentication-password-field.js';
 import { useSession, useUser } from '../session-context.js';
 import { RecoveryCodesPanel } from './recovery-codes-panel.js';
 
@@ -70,9 +71,7 @@ export function TwoFactorSettings() {
     await Promise.all([load(), refresh()]);
   });
 
-  const passwordField = (
-    <FormField label={t('fields.password')} type="password" autoComplete="current-password" hint={t('twoFactor.passwordHint')} value={password} onChange={(event) => setPassword(event.target.value)} />
-  );
+  const passwordField = <ReauthenticationPasswordField value={password} onChange={setPassword} />;
   const codeField = (label: string, isRequired: boolean) => (
     <FormField label={label} autoComplete="one-time-code" spellCheck={false} autoCapitalize="off" required={isRequired} value={code} onChange={(event) => setCode(event.target.value)} />
   );
