@@ -1,6 +1,5 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import 'katex/dist/katex.min.css';
 import 'highlight.js/styles/github.css';
 import './styles.css';
 import { i18next } from './i18n/index.js';

@@ -3,7 +3,7 @@ import { type FormEvent, memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AiLabel } from '../components/ai-label.js';
 import { ThumbDownIcon, ThumbUpIcon } from '../components/icons.js';
-import { MarkdownMessage } from '../components/markdown-message.js';
+import { LazyMarkdownMessage } from '../components/lazy-markdown-message.js';
 
 export interface MessageViewProps {
   message: ConversationMessageBody;
@@ -63,7 +63,7 @@ function MessageViewContent({ message, siblings, isBusy, onSelectSibling, onEdit
           </div>
         </form>
       ) : message.role === 'assistant' ? (
-        <MarkdownMessage text={message.content} />
+        <LazyMarkdownMessage text={message.content} />
       ) : (
         <p className="user-text">{message.content}</p>
       )}

@@ -1,3 +1,4 @@
+import 'katex/dist/katex.min.css';
 import ReactMarkdown, { type Components } from 'react-markdown';
 import rehypeHighlight from 'rehype-highlight';
 import rehypeKatex from 'rehype-katex';

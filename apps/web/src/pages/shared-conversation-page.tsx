@@ -5,7 +5,7 @@ import { useParams } from 'react-router';
 import { charter } from '../client.js';
 import { AiLabel } from '../components/ai-label.js';
 import { ErrorMessage } from '../components/error-message.js';
-import { MarkdownMessage } from '../components/markdown-message.js';
+import { LazyMarkdownMessage } from '../components/lazy-markdown-message.js';
 
 /** CON-2: a read-only snapshot anyone with the link can read; nothing of the owner is shown. */
 export function SharedConversationPage() {
@@ -29,7 +29,7 @@ export function SharedConversationPage() {
               <span className="author">{message.role === 'user' ? t('share.person') : t('chat.assistant')}</span>
               {message.ai_generated ? <AiLabel /> : null}
             </div>
-            {message.role === 'assistant' ? <MarkdownMessage text={message.content} /> : <p className="user-text">{message.content}</p>}
+            {message.role === 'assistant' ? <LazyMarkdownMessage text={message.content} /> : <p className="user-text">{message.content}</p>}
           </li>
         ))}
       </ol>

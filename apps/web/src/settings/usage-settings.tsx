@@ -5,8 +5,8 @@ import { charter } from '../client.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { FormField } from '../components/form-field.js';
 import { useActingOrganization } from '../organizations/acting-organization.js';
-import { formatDay, UsageChart } from '../usage/usage-chart.js';
-import { dailyTokens, lastDays, type UsageRange, usageByModel, usageQueryFor } from '../usage/usage-data.js';
+import { LazyUsageChart } from '../usage/lazy-usage-chart.js';
+import { dailyTokens, formatDay, lastDays, type UsageRange, usageByModel, usageQueryFor } from '../usage/usage-data.js';
 
 const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -95,7 +95,7 @@ function UsageReport({ report, range, granularity, integer }: { report: UsageRep
   });
   return (
     <>
-      <UsageChart days={days} summary={summary} />
+      <LazyUsageChart days={days} summary={summary} />
       <h2 id="usage-models-title">{t('usage.byModel')}</h2>
       <UsageTable
         aria-labelledby="usage-models-title"

@@ -1,12 +1,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { DailyTokens } from './usage-data.js';
-
-/** Short date label in the page's language (dates are calendar dates, so formatted in UTC). */
-export function formatDay(date: string, language: string): string {
-  return new Intl.DateTimeFormat(language, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
-}
+import { type DailyTokens, formatDay } from './usage-data.js';
 
 /**
  * Stacked bars of prompt and completion tokens per day (recharts renders SVG only, so it works under the strict

@@ -110,3 +110,8 @@ export function usageByModel(buckets: readonly UsageBucketBody[]): ModelUsage[] 
   }
   return [...byModel.values()].sort((first, second) => second.totalTokens - first.totalTokens || first.model.localeCompare(second.model));
 }
+
+/** Short date label in the page's language (dates are calendar dates, so formatted in UTC). */
+export function formatDay(date: string, language: string): string {
+  return new Intl.DateTimeFormat(language, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+}
