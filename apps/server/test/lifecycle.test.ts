@@ -67,6 +67,37 @@ describe('request lifecycle', () => {
     await disconnectMidStream(test, base, 'req_disconnect_overlapped');
   });
 
+  it('BIL-3 a stream is metered as finished when its last event is ready: a reader slow over it, or gone after it, changes neither latency nor status', async () => {
+    test = await startTestApp('sqlite');
+    const current = test;
+    const principal = { userId: current.app.owner.id, organizationId: null, apiKeyId: null, sessionId: null, scopes: { models: null, endpoints: null, rateLimits: null } };
+    const readUntilFinish = async (requestId: string) => {
+      const generation = await current.app.services.inference.startChat(
+        { model: 'fake-model', messages: [{ role: 'user', content: 'tell me a story' }] },
+        { requestId, principal, signal: new AbortController().signal, isStreamed: true },
+      );
+      const events = generation[Symbol.asyncIterator]();
+      for (let next = await events.next(); !next.done && next.value.type !== 'finish'; next = await events.next());
+      return events;
+    };
+    const slowReader = await readUntilFinish('req_slow_last_read');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await slowReader.next()).done).toBe(true);
+    const leaver = await readUntilFinish('req_left_after_finish');
+    await leaver.return?.(undefined);
+
+    await vi.waitFor(async () => {
+      await current.app.services.metering.flush();
+      const rows = await current.app.services.metering.listByUser({ userId: current.app.owner.id, from: new Date(0), to: new Date(Date.now() + 1000) });
+      const slow = rows.find((record) => record.requestId === 'req_slow_last_read');
+      const left = rows.find((record) => record.requestId === 'req_left_after_finish');
+      expect(slow).toMatchObject({ status: 'succeeded', errorCode: null });
+      expect(slow!.latencyMs).toBeLessThan(1_000);
+      expect(left).toMatchObject({ status: 'succeeded', errorCode: null });
+      expect(left!.completionTokens).toBeGreaterThan(0);
+    }, { timeout: 5000, interval: 50 });
+  });
+
   it('API-9 graceful shutdown lets a running stream finish and flushes every usage record (BIL-3)', async () => {
     test = await startTestApp('sqlite', { upstream: { chunkDelayMs: 30 } });
     const base = await listen(test);

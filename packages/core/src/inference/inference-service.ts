@@ -360,8 +360,10 @@ export class InferenceService {
           const released = guards && event.text ? await guards.text.push(event.text) : undefined;
           const releasedCalls = guards && event.toolCalls ? await guards.toolCalls.push(event.toolCalls) : undefined;
           if (released?.isBlocked || releasedCalls?.isBlocked) {
-            yield this.#contentFilterFinish(meter);
+            const stopped = this.#contentFilterFinish(meter);
+            meter.finishedAtMs = performance.now();
             failure = undefined;
+            yield stopped;
             return;
           }
           const outgoing = guards ? guardedDelta(released?.release, releasedCalls?.release) : event;
@@ -374,6 +376,10 @@ export class InferenceService {
           meter.completionTokens = event.usage.completionTokens;
           const rest = guards ? await guards.text.finish() : undefined;
           const restCalls = guards ? await guards.toolCalls.finish() : undefined;
+          // The generation is complete: its time ends here, and a reader that then goes away or takes long over
+          // the last events changes neither its status nor its latency.
+          meter.finishedAtMs = performance.now();
+          failure = undefined;
           if (rest?.isBlocked || restCalls?.isBlocked) {
             yield { type: 'finish', finishReason: 'content_filter', usage: event.usage };
           } else {
@@ -387,7 +393,6 @@ export class InferenceService {
             }
             yield event;
           }
-          failure = undefined;
         }
         result = await iterator.next();
       }
@@ -395,10 +400,10 @@ export class InferenceService {
       failure = toCharterError(error, meter.model, context.signal);
       throw failure;
     } finally {
-      if (failure || guards?.text.isBlocked || guards?.toolCalls.isBlocked) {
-        meter.completionTokens = Math.max(meter.completionTokens, meter.deltaCount);
-        void iterator.return?.();
-      }
+      if (failure || guards?.text.isBlocked || guards?.toolCalls.isBlocked) meter.completionTokens = Math.max(meter.completionTokens, meter.deltaCount);
+      // Whatever ended the loop early (a failure, a block, a reader that left after the last event), the engine's
+      // stream is closed.
+      if (!result.done) void iterator.return?.();
       this.#finishMeter(meter, context, failure === 'cancelled' ? new RequestCancelledError() : failure);
     }
   }
@@ -410,7 +415,7 @@ export class InferenceService {
   }
 
   #startMeter(endpoint: ApiEndpoint, model: string, context: RequestContext): Meter {
-    return { endpoint, model, engineId: null, promptTokens: 0, completionTokens: 0, deltaCount: 0, startedAtMs: performance.now(), firstTokenAtMs: undefined, admission: undefined };
+    return { endpoint, model, engineId: null, promptTokens: 0, completionTokens: 0, deltaCount: 0, startedAtMs: performance.now(), firstTokenAtMs: undefined, finishedAtMs: undefined, admission: undefined };
   }
 
   #finishMeter(meter: Meter, context: RequestContext, error: CharterError | undefined): void {
@@ -434,7 +439,7 @@ export class InferenceService {
       completionTokens: meter.completionTokens,
       status: error === undefined ? 'succeeded' : error instanceof RequestCancelledError ? 'cancelled' : 'failed',
       errorCode: error === undefined || error instanceof RequestCancelledError ? null : error.code,
-      latencyMs: Math.round(now - meter.startedAtMs),
+      latencyMs: Math.round((meter.finishedAtMs ?? now) - meter.startedAtMs),
       timeToFirstTokenMs: meter.firstTokenAtMs === undefined ? null : Math.round(meter.firstTokenAtMs - meter.startedAtMs),
       createdAt: this.#clock(),
     };
@@ -479,6 +484,8 @@ interface Meter {
   deltaCount: number;
   startedAtMs: number;
   firstTokenAtMs: number | undefined;
+  /** When the engine's last event was ready to hand on (the end of the generation), if it got that far. */
+  finishedAtMs: number | undefined;
   admission: Admission | undefined;
 }
 
