@@ -71,6 +71,15 @@ describe('the charter command line', () => {
     expect((await runFailing(['keys', 'update', created.id as string]))?.code).toBe(1);
     const cleared = JSON.parse(await runCharter(['keys', 'update', created.id as string, '--clear-limits', '--json'], env)) as Record<string, unknown>;
     expect(cleared).toMatchObject({ name: 'throttled more', scopes: { rate_limits: null } });
+
+    // What the key may use: a list replaces the old one, all lifts the restriction; a wrong scope changes nothing.
+    const narrowed = JSON.parse(await runCharter(['keys', 'update', created.id as string, '--models', 'stories260K', '--endpoints', 'chat.completions,models', '--json'], env)) as Record<string, unknown>;
+    expect(narrowed).toMatchObject({ scopes: { models: ['stories260K'], endpoints: ['chat.completions', 'models'], rate_limits: null } });
+    const badScope = await runFailing(['keys', 'update', created.id as string, '--endpoints', 'chat.completions,everything']);
+    expect(badScope?.code).toBe(1);
+    expect(badScope?.stderr).toContain('unknown endpoint scope "everything"');
+    const widened = JSON.parse(await runCharter(['keys', 'update', created.id as string, '--models', 'all', '--json'], env)) as Record<string, unknown>;
+    expect(widened).toMatchObject({ scopes: { models: null, endpoints: ['chat.completions', 'models'] } });
   });
 
   it('BIL-1 plans list, create and assign through the CLI on the local data directory', async () => {

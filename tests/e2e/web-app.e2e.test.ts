@@ -169,6 +169,21 @@ describe('web app in Chromium', () => {
       body: JSON.stringify({ model: 'stories260K', messages: [{ role: 'user', content: 'Once' }], max_tokens: 2 }),
     });
     expect(outOfScope.status).toBe(403);
+    // Its permissions can be changed later: now chat, not the model list.
+    await page.getByRole('button', { name: 'Edit the key ci-job' }).click();
+    const ciEdit = page.getByRole('form', { name: 'Edit the key ci-job' });
+    await expect.poll(() => ciEdit.getByLabel('Model list').isChecked()).toBe(true);
+    await ciEdit.getByLabel('Model list').uncheck();
+    await ciEdit.getByLabel('Chat completions').check();
+    await ciEdit.getByRole('button', { name: 'Save' }).click();
+    await ciRow.getByText('stories260K · Chat completions').waitFor();
+    const chatNow = await fetch(`${charter.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ciSecret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'stories260K', messages: [{ role: 'user', content: 'Once' }], max_tokens: 2 }),
+    });
+    expect(chatNow.status, await chatNow.clone().text()).toBe(200);
+    expect((await fetch(`${charter.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${ciSecret}` } })).status).toBe(403);
     await page.getByRole('row', { name: /laptop/ }).getByText('All models · all inference endpoints').waitFor();
 
     // Rotation asks first, then shows the new secret once; the old one stops working at once.

@@ -48,6 +48,25 @@ function parseList(value: string): string[] {
   return value.split(',').map((item) => item.trim()).filter(Boolean);
 }
 
+type ApiKeyEndpoint = (typeof apiKeyEndpointSchema.options)[number];
+
+/** A scope list to change: `all` lifts the restriction (null); else a comma-separated, non-empty list. */
+function scopeListChange(value: string | undefined, flag: string): string[] | null | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === 'all') return null;
+  const list = parseList(value);
+  if (list.length === 0) throw new InvalidArgumentError(`${flag} must be a comma-separated list or all.`);
+  return list;
+}
+
+function endpointList(values: string[], flag: string): ApiKeyEndpoint[] {
+  return values.map((value) => {
+    const parsed = apiKeyEndpointSchema.safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(`${flag}: unknown endpoint scope "${value}" (one of ${apiKeyEndpointSchema.options.join(', ')}).`);
+    return parsed.data;
+  });
+}
+
 function cliActor(userId: string) {
   return { userId, apiKeyId: null, requestId: null, via: 'cli' as const };
 }
@@ -190,15 +209,20 @@ export function createProgram(): Command {
     });
   keys
     .command('update <keyId>')
-    .description("Rename an API key or change its own rate limits (N, or `none` to remove one); the secret stays the same.")
+    .description("Rename an API key, change what it may use, or its own rate limits (N, or `none` to remove one); the secret stays the same.")
     .option('--name <name>', 'a new name')
+    .option('--models <models>', 'comma-separated model names the key may use, or all')
+    .option('--endpoints <endpoints>', `comma-separated endpoint scopes (${apiKeyEndpointSchema.options.join(', ')}), or all (all inference endpoints)`)
     .option('--rpm <n>', 'requests per minute, or none')
     .option('--rph <n>', 'requests per hour, or none')
     .option('--tpm <n>', 'tokens per minute, or none')
     .option('--concurrency <n>', 'requests running at once, or none')
     .option('--clear-limits', "remove all of the key's own rate limits")
     .option('--json', 'print JSON')
-    .action(async (keyId: string, options: { name?: string; rpm?: string; rph?: string; tpm?: string; concurrency?: string; clearLimits?: boolean; json?: boolean }) => {
+    .action(async (keyId: string, options: { name?: string; models?: string; endpoints?: string; rpm?: string; rph?: string; tpm?: string; concurrency?: string; clearLimits?: boolean; json?: boolean }) => {
+      const models = scopeListChange(options.models, '--models');
+      const endpointNames = scopeListChange(options.endpoints, '--endpoints');
+      const endpoints = endpointNames ? endpointList(endpointNames, '--endpoints') : endpointNames;
       const requested = {
         requestsPerMinute: limitChange(options.rpm, '--rpm'),
         requestsPerHour: limitChange(options.rph, '--rph'),
@@ -210,8 +234,15 @@ export function createProgram(): Command {
       if (options.clearLimits && hasLimitChanges) throw new InvalidArgumentError('Give either --clear-limits or limits to set, not both.');
       const name = options.name?.trim();
       if (name !== undefined && (name.length === 0 || name.length > 100)) throw new InvalidArgumentError('--name must be 1 to 100 characters.');
-      if (name === undefined && !options.clearLimits && !hasLimitChanges) throw new InvalidArgumentError('Nothing to change: give --name, a limit or --clear-limits.');
-      const changes = { ...(name === undefined ? {} : { name }), ...(options.clearLimits ? { rateLimits: null } : hasLimitChanges ? { rateLimits: limitChanges } : {}) };
+      if (name === undefined && models === undefined && endpoints === undefined && !options.clearLimits && !hasLimitChanges) {
+        throw new InvalidArgumentError('Nothing to change: give --name, --models, --endpoints, a limit or --clear-limits.');
+      }
+      const changes = {
+        ...(name === undefined ? {} : { name }),
+        ...(models === undefined ? {} : { models }),
+        ...(endpoints === undefined ? {} : { endpoints }),
+        ...(options.clearLimits ? { rateLimits: null } : hasLimitChanges ? { rateLimits: limitChanges } : {}),
+      };
       const key = toApiKeyBody(await withAdmin(({ apiKeys, owner }) => apiKeys.update(owner.id, keyId, changes, cliActor(owner.id))));
       print(key, options.json ?? false, () => `Updated ${key.id} (${key.name}).`);
     });

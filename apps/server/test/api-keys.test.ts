@@ -146,7 +146,7 @@ describe.each(testDialects)('API keys on %s', (dialect) => {
 
     const stored = async () => new SqlApiKeyRepository(test.database.db).findByOwner(test.app.owner.id, created.id);
     const before = await stored();
-    for (const payload of [{}, { name: '' }, { scopes: { rate_limits: { requests_per_minute: 0 } } }, { scopes: { models: ['fake-model'] } }, { rate_limits: { requests_per_minute: 5 } }, { scopes: { rate_limits: { requests_per_minute: 5, rpm: 5 } } }]) {
+    for (const payload of [{}, { name: '' }, { scopes: { rate_limits: { requests_per_minute: 0 } } }, { rate_limits: { requests_per_minute: 5 } }, { scopes: { rate_limits: { requests_per_minute: 5, rpm: 5 } } }]) {
       const response = await patch(payload);
       expect(response.statusCode, JSON.stringify(payload)).toBe(400);
       expect(response.json().error.type).toBe('invalid_request_error');
@@ -159,6 +159,34 @@ describe.each(testDialects)('API keys on %s', (dialect) => {
     expect(revoked.statusCode).toBe(400);
     expect((await stored())?.name).toBe('renamed');
     expect((await patch({ name: 'x' }, 'key_missing')).statusCode).toBe(404);
+  });
+
+  it('API-4 PATCH changes the models and endpoints a key may use, at once; null lifts a restriction; bad lists change nothing', async () => {
+    const created = (await call('POST', '/api/v1/keys', test.ownerKey, { name: 'rescoped', scopes: { rate_limits: { requests_per_hour: 500 } } })).json();
+    const patch = (payload: unknown) => call('PATCH', `/api/v1/keys/${created.id}`, test.ownerKey, payload);
+    const chat = async () => (await test.app.fastify.inject({ method: 'POST', url: '/v1/chat/completions', headers: bearer(created.key), payload: { model: 'fake-model', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] } })).statusCode;
+    const models = async () => (await test.app.fastify.inject({ method: 'GET', url: '/v1/models', headers: bearer(created.key) })).statusCode;
+    expect(await chat()).toBe(200);
+
+    const listOnly = await patch({ scopes: { endpoints: ['models'] } });
+    expect(listOnly.statusCode, listOnly.body).toBe(200);
+    // Only what was named changed: the limits stay.
+    expect(listOnly.json().scopes).toMatchObject({ models: null, endpoints: ['models'], rate_limits: { requests_per_hour: 500 } });
+    expect([await chat(), await models()]).toEqual([403, 200]);
+
+    expect((await patch({ scopes: { endpoints: null, models: ['another-model'] } })).json().scopes).toMatchObject({ models: ['another-model'], endpoints: null });
+    expect(await chat()).toBe(404);
+    expect((await patch({ scopes: { models: null } })).json().scopes).toMatchObject({ models: null, endpoints: null, rate_limits: { requests_per_hour: 500 } });
+    expect(await chat()).toBe(200);
+
+    const stored = async () => new SqlApiKeyRepository(test.database.db).findByOwner(test.app.owner.id, created.id);
+    const before = await stored();
+    for (const payload of [{ scopes: { endpoints: ['bogus'] } }, { scopes: { models: [] } }, { scopes: { endpoints: [] } }, { scopes: {} }, { scopes: { models: [''] } }]) {
+      const response = await patch(payload);
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(response.json().error.type).toBe('invalid_request_error');
+    }
+    expect(await stored()).toEqual(before);
   });
 
   it('API-4 concurrent PATCHes of one key each change their own field and none is lost', async () => {

@@ -10,12 +10,13 @@ import { endOfLocalDay, firstExpiryDay, isExpired } from './key-expiry.js';
 import { KeyLimitsFieldset } from './key-limits-fieldset.js';
 import { describeKeyRateLimits, hasNoKeyLimits, keyLimitInputs, keyRateLimitsFromInputs, type KeyLimitInputs } from './key-rate-limits.js';
 import { KeyScopesFieldset } from './key-scopes-fieldset.js';
-import { describeKeyScopes, keyScopesFromChoices, noKeyScopeChoices, type KeyScopeChoices } from './key-scopes.js';
+import { describeKeyScopes, keyScopeChoices, keyScopesFromChoices, noKeyScopeChoices, type KeyScopeChoices } from './key-scopes.js';
 
-/** A key being renamed or given other limits, with what its form holds. */
+/** A key being renamed or given other permissions or limits, with what its form holds. */
 interface KeyEdit {
   key: ApiKeyBody;
   name: string;
+  scopes: KeyScopeChoices;
   limits: KeyLimitInputs;
 }
 
@@ -90,7 +91,10 @@ export function ApiKeysSettings() {
     event.preventDefault();
     return act(async () => {
       if (!edit) return;
-      await charter.keys.update(edit.key.id, { name: edit.name, scopes: { rate_limits: hasNoKeyLimits(edit.limits) ? null : keyRateLimitsFromInputs(edit.limits) } });
+      await charter.keys.update(edit.key.id, {
+        name: edit.name,
+        scopes: { ...keyScopesFromChoices(edit.scopes), rate_limits: hasNoKeyLimits(edit.limits) ? null : keyRateLimitsFromInputs(edit.limits) },
+      });
       setEdit(null);
       await load();
     });
@@ -127,6 +131,8 @@ export function ApiKeysSettings() {
         <form onSubmit={(event) => void saveEdit(event)} className="key-edit" aria-labelledby="key-edit-title">
           <h2 id="key-edit-title">{t('apiKeys.editTitle', { name: edit.key.name })}</h2>
           <FormField label={t('apiKeys.name')} value={edit.name} onChange={(event) => setEdit({ ...edit, name: event.target.value })} required maxLength={100} />
+          {/* A model the key is limited to stays listed (to be unticked) even if no route serves it now. */}
+          <KeyScopesFieldset models={[...new Set([...models, ...edit.scopes.models])]} isStaff={user.staff_role !== null} choices={edit.scopes} onChange={(scopes) => setEdit({ ...edit, scopes })} />
           <KeyLimitsFieldset inputs={edit.limits} onChange={(inputs) => setEdit({ ...edit, limits: inputs })} />
           <button type="submit" disabled={!edit.name.trim()}>{t('common.save')}</button>
           <button type="button" className="secondary" onClick={() => setEdit(null)}>{t('common.cancel')}</button>
@@ -161,7 +167,7 @@ export function ApiKeysSettings() {
               <td>
                 {key.revoked_at ? t('apiKeys.revoked') : isExpired(key) ? t('apiKeys.expired') : (
                   <span className="row-actions">
-                    <button type="button" className="secondary" onClick={() => setEdit({ key, name: key.name, limits: keyLimitInputs(key.scopes.rate_limits) })} aria-label={t('apiKeys.editNamed', { name: key.name })}>{t('apiKeys.edit')}</button>
+                    <button type="button" className="secondary" onClick={() => setEdit({ key, name: key.name, scopes: keyScopeChoices(key.scopes), limits: keyLimitInputs(key.scopes.rate_limits) })} aria-label={t('apiKeys.editNamed', { name: key.name })}>{t('apiKeys.edit')}</button>
                     <button type="button" className="secondary" onClick={() => void rotate(key)} aria-label={t('apiKeys.rotateNamed', { name: key.name })}>{t('apiKeys.rotate')}</button>
                     <button type="button" className="secondary" onClick={() => void revoke(key)} aria-label={t('apiKeys.revokeNamed', { name: key.name })}>{t('apiKeys.revoke')}</button>
                   </span>

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { i18next } from '../i18n/index.js';
-import { describeKeyScopes, keyEndpointChoices, keyScopesFromChoices, noKeyScopeChoices } from './key-scopes.js';
+import { describeKeyScopes, keyEndpointChoices, keyScopeChoices, keyScopesFromChoices, noKeyScopeChoices } from './key-scopes.js';
 
 describe("a key's permissions in the keys page", () => {
   it('API-4 nothing ticked leaves a group unrestricted; what is ticked is sent as the list', () => {
     expect(keyScopesFromChoices(noKeyScopeChoices)).toEqual({ models: null, endpoints: null });
     expect(keyScopesFromChoices({ models: ['stories260K'], endpoints: ['models', 'embeddings'] })).toEqual({ models: ['stories260K'], endpoints: ['models', 'embeddings'] });
+    // The edit form starts ticked as the key is, and saving it unchanged sends the same scopes back.
+    expect(keyScopeChoices({ models: null, endpoints: ['usage'] })).toEqual({ models: [], endpoints: ['usage'] });
+    expect(keyScopesFromChoices(keyScopeChoices({ models: ['a'], endpoints: null }))).toEqual({ models: ['a'], endpoints: null });
   });
 
   it('API-4 administration is offered only to staff; management and usage always, after the inference endpoints', () => {

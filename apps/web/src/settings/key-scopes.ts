@@ -24,6 +24,11 @@ export function keyEndpointChoices(isStaff: boolean): readonly KeyEndpoint[] {
   return [...inferenceEndpoints, 'api_keys', 'usage', ...(isStaff ? (['admin'] as const) : [])];
 }
 
+/** The checkboxes of the edit form, ticked as a key's permissions are. */
+export function keyScopeChoices(scopes: Pick<KeyScopes, 'models' | 'endpoints'>): KeyScopeChoices {
+  return { models: scopes.models ?? [], endpoints: scopes.endpoints ?? [] };
+}
+
 /** The scopes to send: a list for what is ticked, null (unrestricted) for a group with nothing ticked. */
 export function keyScopesFromChoices(choices: KeyScopeChoices): Pick<KeyScopes, 'models' | 'endpoints'> {
   return {

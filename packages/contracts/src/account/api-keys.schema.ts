@@ -28,16 +28,23 @@ export const createApiKeyRequestSchema = z.object({
 export type CreateApiKeyRequestBody = z.infer<typeof createApiKeyRequestSchema>;
 
 /**
- * Body of `PATCH /api/v1/keys/{key_id}`: a new name, and the key's own rate limits (a field given replaces that
- * limit, null removes it; `rate_limits: null` removes them all). Models and endpoints cannot be changed: create a
- * new key.
+ * Body of `PATCH /api/v1/keys/{key_id}`: a new name; the models and endpoint families the key may use (a list
+ * replaces the old one, null lifts the restriction); and the key's own rate limits (a field given replaces that
+ * limit, null removes it; `rate_limits: null` removes them all). What is left out stays as it is.
  */
 export const updateApiKeyRequestSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(100).optional(),
-    scopes: z.strictObject({ rate_limits: planLimitsSchema.partial().nullable() }).optional(),
+    scopes: z
+      .strictObject({
+        models: z.array(z.string().min(1)).min(1).nullable().optional(),
+        endpoints: z.array(apiKeyEndpointSchema).min(1).nullable().optional(),
+        rate_limits: planLimitsSchema.partial().nullable().optional(),
+      })
+      .refine((scopes) => scopes.models !== undefined || scopes.endpoints !== undefined || scopes.rate_limits !== undefined, { message: 'Nothing to change in scopes: give models, endpoints or rate_limits.' })
+      .optional(),
   })
-  .refine((body) => body.name !== undefined || body.scopes !== undefined, { message: 'Nothing to change: give name or scopes.rate_limits.' });
+  .refine((body) => body.name !== undefined || body.scopes !== undefined, { message: 'Nothing to change: give name or scopes.' });
 export type UpdateApiKeyRequestBody = z.infer<typeof updateApiKeyRequestSchema>;
 
 export const apiKeySchema = z.object({

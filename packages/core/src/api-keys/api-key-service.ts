@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ApiScopes, Principal } from '../accounts/principal.js';
+import type { ApiEndpoint, ApiScopes, Principal } from '../accounts/principal.js';
 import { AuthenticationError, InvalidRequestError, NotFoundError } from '../errors.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
@@ -50,6 +50,10 @@ export interface CreateApiKeyInput {
 /** What `update` may change; a field left out stays as it is. */
 export interface UpdateApiKeyInput {
   name?: string;
+  /** Models the key may use: a list replaces the old one; null lifts the restriction. */
+  models?: string[] | null;
+  /** Endpoint families the key may call: a list replaces the old one; null means all inference endpoints. */
+  endpoints?: ApiEndpoint[] | null;
   /** The key's own rate limits: a field given replaces that limit (null removes it); null removes them all. */
   rateLimits?: Partial<RateLimits> | null;
 }
@@ -133,7 +137,14 @@ export class ApiKeyService {
     const updated = await this.#repository.updateSettings(ownerUserId, apiKeyId, (current) => {
       const rateLimits =
         changes.rateLimits === undefined ? current.scopes.rateLimits : changes.rateLimits === null ? null : ownRateLimits(current.scopes.rateLimits, changes.rateLimits);
-      return { name: changes.name ?? current.name, scopes: { ...current.scopes, rateLimits } };
+      return {
+        name: changes.name ?? current.name,
+        scopes: {
+          models: changes.models === undefined ? current.scopes.models : changes.models,
+          endpoints: changes.endpoints === undefined ? current.scopes.endpoints : changes.endpoints,
+          rateLimits,
+        },
+      };
     });
     if (updated === undefined) throw new InvalidRequestError('A revoked key cannot be changed.', 'key_id');
     this.#cache.delete(updated.secretHash);

@@ -104,12 +104,18 @@ export function apiKeysRoute(app: FastifyInstance, context: RouteContext): void 
     '/api/v1/keys/:key_id',
     {
       preHandler: authorise,
-      schema: { ...common, summary: "Rename an API key or change its own rate limits (the secret stays the same)", params: apiKeyParamsSchema, body: updateApiKeyRequestSchema, response: { 200: apiKeySchema, '4xx': errorResponseSchema } },
+      schema: { ...common, summary: "Rename an API key or change its models, endpoints or own rate limits (the secret stays the same)", params: apiKeyParamsSchema, body: updateApiKeyRequestSchema, response: { 200: apiKeySchema, '4xx': errorResponseSchema } },
     },
     async (request) => {
       const body = request.body;
-      const rateLimits = body.scopes === undefined ? undefined : body.scopes.rate_limits === null ? null : fromRateLimitsBody(body.scopes.rate_limits);
-      const changes = { ...(body.name === undefined ? {} : { name: body.name }), ...(rateLimits === undefined ? {} : { rateLimits }) };
+      const scopes = body.scopes;
+      const rateLimits = scopes?.rate_limits === undefined ? undefined : scopes.rate_limits === null ? null : fromRateLimitsBody(scopes.rate_limits);
+      const changes = {
+        ...(body.name === undefined ? {} : { name: body.name }),
+        ...(scopes?.models === undefined ? {} : { models: scopes.models }),
+        ...(scopes?.endpoints === undefined ? {} : { endpoints: scopes.endpoints }),
+        ...(rateLimits === undefined ? {} : { rateLimits }),
+      };
       const member = request.actingMember;
       if (member) return toApiKeyBody(await organizationKeys.update(member, request.params.key_id, changes, actor(request)));
       await personalKey(request, request.params.key_id);
