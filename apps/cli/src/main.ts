@@ -229,20 +229,15 @@ export function createProgram(): Command {
         tokensPerMinute: limitChange(options.tpm, '--tpm'),
         concurrentRequests: limitChange(options.concurrency, '--concurrency'),
       };
-      const limitChanges = Object.fromEntries(Object.entries(requested).filter(([, limit]) => limit !== undefined));
-      const hasLimitChanges = Object.keys(limitChanges).length > 0;
+      const hasLimitChanges = Object.values(requested).some((limit) => limit !== undefined);
       if (options.clearLimits && hasLimitChanges) throw new InvalidArgumentError('Give either --clear-limits or limits to set, not both.');
       const name = options.name?.trim();
       if (name !== undefined && (name.length === 0 || name.length > 100)) throw new InvalidArgumentError('--name must be 1 to 100 characters.');
       if (name === undefined && models === undefined && endpoints === undefined && !options.clearLimits && !hasLimitChanges) {
         throw new InvalidArgumentError('Nothing to change: give --name, --models, --endpoints, a limit or --clear-limits.');
       }
-      const changes = {
-        ...(name === undefined ? {} : { name }),
-        ...(models === undefined ? {} : { models }),
-        ...(endpoints === undefined ? {} : { endpoints }),
-        ...(options.clearLimits ? { rateLimits: null } : hasLimitChanges ? { rateLimits: limitChanges } : {}),
-      };
+      // A field left undefined (a limit too) is left as it is.
+      const changes = { name, models, endpoints, rateLimits: options.clearLimits ? null : hasLimitChanges ? requested : undefined };
       const key = toApiKeyBody(await withAdmin(({ apiKeys, owner }) => apiKeys.update(owner.id, keyId, changes, cliActor(owner.id))));
       print(key, options.json ?? false, () => `Updated ${key.id} (${key.name}).`);
     });

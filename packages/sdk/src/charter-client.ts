@@ -164,7 +164,7 @@ export class CharterClient {
     list: () => this.#request<ApiKeyListBody>('GET', '/api/v1/keys'),
     create: (body: CreateApiKeyRequestBody) => this.#request<IssuedApiKeyBody>('POST', '/api/v1/keys', body),
     retrieve: (keyId: string) => this.#request<ApiKeyBody>('GET', `/api/v1/keys/${encodeURIComponent(keyId)}`),
-    /** Rename a key or change its own rate limits (a limit given replaces it, null removes it); the secret stays. */
+    /** Rename a key or change its models, endpoints or own rate limits (a field left out stays); the secret stays. */
     update: (keyId: string, body: UpdateApiKeyRequestBody) => this.#request<ApiKeyBody>('PATCH', `/api/v1/keys/${encodeURIComponent(keyId)}`, body),
     revoke: (keyId: string) => this.#request<ApiKeyBody>('POST', `/api/v1/keys/${encodeURIComponent(keyId)}/revoke`),
     rotate: (keyId: string) => this.#request<IssuedApiKeyBody>('POST', `/api/v1/keys/${encodeURIComponent(keyId)}/rotate`),

@@ -8,7 +8,7 @@ import { useActingOrganization } from '../organizations/acting-organization.js';
 import { useUser } from '../session-context.js';
 import { endOfLocalDay, firstExpiryDay, isExpired } from './key-expiry.js';
 import { KeyLimitsFieldset } from './key-limits-fieldset.js';
-import { describeKeyRateLimits, hasNoKeyLimits, keyLimitInputs, keyRateLimitsFromInputs, type KeyLimitInputs } from './key-rate-limits.js';
+import { describeKeyRateLimits, keyLimitInputs, keyRateLimitsFromInputs, type KeyLimitInputs } from './key-rate-limits.js';
 import { KeyScopesFieldset } from './key-scopes-fieldset.js';
 import { describeKeyScopes, keyScopeChoices, keyScopesFromChoices, noKeyScopeChoices, type KeyScopeChoices } from './key-scopes.js';
 
@@ -64,7 +64,7 @@ export function ApiKeysSettings() {
       const issued = await charter.keys.create({
         name,
         ...(expiresOn ? { expires_at: endOfLocalDay(expiresOn) } : {}),
-        scopes: { ...keyScopesFromChoices(scopeChoices), rate_limits: hasNoKeyLimits(limits) ? null : keyRateLimitsFromInputs(limits) },
+        scopes: { ...keyScopesFromChoices(scopeChoices), rate_limits: keyRateLimitsFromInputs(limits) },
       });
       showSecret(issued.key);
       setName('');
@@ -93,7 +93,7 @@ export function ApiKeysSettings() {
       if (!edit) return;
       await charter.keys.update(edit.key.id, {
         name: edit.name,
-        scopes: { ...keyScopesFromChoices(edit.scopes), rate_limits: hasNoKeyLimits(edit.limits) ? null : keyRateLimitsFromInputs(edit.limits) },
+        scopes: { ...keyScopesFromChoices(edit.scopes), rate_limits: keyRateLimitsFromInputs(edit.limits) },
       });
       setEdit(null);
       await load();

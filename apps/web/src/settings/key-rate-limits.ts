@@ -32,10 +32,12 @@ export function keyLimitInputs(limits: KeyRateLimits): KeyLimitInputs {
 }
 
 /**
- * The limits to send: every field, an empty one as null (none). The inputs are number inputs, so they hold a number
- * or nothing; range and whole numbers are checked by the server, whose error names the field.
+ * The limits to send: every field, an empty one as null (none); null when every field is empty. The inputs are number
+ * inputs, so they hold a number or nothing; range and whole numbers are checked by the server, whose error names the
+ * field.
  */
-export function keyRateLimitsFromInputs(inputs: KeyLimitInputs): Record<LimitField, number | null> {
+export function keyRateLimitsFromInputs(inputs: KeyLimitInputs): Record<LimitField, number | null> | null {
+  if (hasNoKeyLimits(inputs)) return null;
   const entries = keyLimitFields.map(({ field }) => {
     const text = inputs[field].trim();
     return [field, text === '' ? null : Number(text)];

@@ -127,12 +127,10 @@ export class ApiKeyService {
   }
 
   /**
-   * Rename a key or change its own rate limits. Takes effect at once on this node and within `cacheTtlMs`
-   * everywhere else; the secret stays the same.
+   * Rename a key or change its models, endpoints or own rate limits. Takes effect at once on this node and within
+   * `cacheTtlMs` everywhere else; the secret stays the same.
    */
   async update(ownerUserId: string, apiKeyId: string, changes: UpdateApiKeyInput, actor: AuditActor): Promise<ApiKey> {
-    const apiKey = await this.get(ownerUserId, apiKeyId);
-    if (apiKey.revokedAt !== null) throw new InvalidRequestError('A revoked key cannot be changed.', 'key_id');
     // The merge runs on the row as stored at the moment of writing, so two PATCHes of different fields both land.
     const updated = await this.#repository.updateSettings(ownerUserId, apiKeyId, (current) => {
       const rateLimits =
@@ -146,7 +144,10 @@ export class ApiKeyService {
         },
       };
     });
-    if (updated === undefined) throw new InvalidRequestError('A revoked key cannot be changed.', 'key_id');
+    if (updated === undefined) {
+      await this.get(ownerUserId, apiKeyId); // not found (404) unless the key is this owner's, and then revoked
+      throw new InvalidRequestError('A revoked key cannot be changed.', 'key_id');
+    }
     this.#cache.delete(updated.secretHash);
     await this.#record('api_key.updated', updated, actor, this.#clock());
     return updated;

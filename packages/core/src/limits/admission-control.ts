@@ -52,7 +52,7 @@ export class AdmissionControl {
 
   /** The rate-limit half of `admit`, after `checkQuota`: throws `rate_limit_exceeded` (429). */
   async reserve(principal: Principal, plan: EffectivePlan, tokenCost: number, quota: QuotaStatus): Promise<Admission> {
-    const reservation = await this.#rateLimiter.admit({ subjects: rateLimitSubjectsFor(principal, plan.owner, plan.limits, principal.scopes.rateLimits ?? plan.limits), tokenCost });
+    const reservation = await this.#rateLimiter.admit({ subjects: rateLimitSubjectsFor(principal, plan.owner, plan.limits), tokenCost });
     return { plan, reservation, headers: rateLimitHeaders(reservation), isOverage: quota.isOverage };
   }
 
@@ -61,7 +61,7 @@ export class AdmissionControl {
    * `RateLimiter.claimHeadroom`), so the engine may be started while the reservation is in flight.
    */
   claimHeadroom(principal: Principal, plan: EffectivePlan, tokenCost: number): boolean {
-    return this.#rateLimiter.claimHeadroom({ subjects: rateLimitSubjectsFor(principal, plan.owner, plan.limits, principal.scopes.rateLimits ?? plan.limits), tokenCost });
+    return this.#rateLimiter.claimHeadroom({ subjects: rateLimitSubjectsFor(principal, plan.owner, plan.limits), tokenCost });
   }
 
   /** The request ended having used `tokens`: unused tokens go back to the windows and the quota counts them. */

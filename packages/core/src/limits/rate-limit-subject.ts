@@ -34,7 +34,7 @@ export interface RateLimitWindowState {
  * key's stricter limits are kept (each window is work in the store on every request); a key with none is no
  * subject at all.
  */
-export function rateLimitSubjectsFor(principal: Principal, owner: BillingOwner, limits: RateLimits, keyLimits: RateLimits = limits): RateLimitSubject[] {
+export function rateLimitSubjectsFor(principal: Principal, owner: BillingOwner, limits: RateLimits, keyLimits: RateLimits = principal.scopes.rateLimits ?? limits): RateLimitSubject[] {
   const subjects: RateLimitSubject[] = [];
   if (principal.apiKeyId !== null) {
     const stricter = limitsStricterThan(keyLimits, limits);

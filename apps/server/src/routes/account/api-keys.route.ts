@@ -109,12 +109,12 @@ export function apiKeysRoute(app: FastifyInstance, context: RouteContext): void 
     async (request) => {
       const body = request.body;
       const scopes = body.scopes;
-      const rateLimits = scopes?.rate_limits === undefined ? undefined : scopes.rate_limits === null ? null : fromRateLimitsBody(scopes.rate_limits);
+      // A field left undefined is left as it is.
       const changes = {
-        ...(body.name === undefined ? {} : { name: body.name }),
-        ...(scopes?.models === undefined ? {} : { models: scopes.models }),
-        ...(scopes?.endpoints === undefined ? {} : { endpoints: scopes.endpoints }),
-        ...(rateLimits === undefined ? {} : { rateLimits }),
+        name: body.name,
+        models: scopes?.models,
+        endpoints: scopes?.endpoints,
+        rateLimits: scopes?.rate_limits && fromRateLimitsBody(scopes.rate_limits),
       };
       const member = request.actingMember;
       if (member) return toApiKeyBody(await organizationKeys.update(member, request.params.key_id, changes, actor(request)));
