@@ -14,6 +14,11 @@
 //   --duration S            seconds per measured phase of overhead.mjs                 [5]
 //   --rounds N              rounds per phase (direct and gateway alternate)             [2]
 //   --warmup S              unmeasured warm-up per target and phase                     [2]
+//   --prime S               unmeasured load at --connections sent to each Charter instance and to the floor
+//                           proxy once, before its first phase, so the phases measure a process whose request
+//                           path V8 has compiled (as in production after its first seconds), not its JIT
+//                           warm-up; Portkey, restarted by portkey.sh for every phase, gets max(warmup, prime)
+//                           as the warm-up of each phase instead. 0 = measure from a cold start          [10]
 //   --connections N         connections of the high-concurrency non-streaming phase     [50]
 //   --stream-concurrency N  concurrent streaming clients                                [20]
 //   --log-requests on|off|both
@@ -71,7 +76,7 @@ const opts = {};
     opts[key] = val;
   }
 }
-const KNOWN = ['floor', 'duration', 'rounds', 'warmup', 'connections', 'stream-concurrency', 'log-requests', 'moderation', 'limits', 'config', 'skip-portkey', 'skip-stream1', 'cpu-prof', 'profile-summary', 'max-runtime', 'out', 'portkey-dir', 'shared', 'help'];
+const KNOWN = ['floor', 'duration', 'rounds', 'warmup', 'prime', 'connections', 'stream-concurrency', 'log-requests', 'moderation', 'limits', 'config', 'skip-portkey', 'skip-stream1', 'cpu-prof', 'profile-summary', 'max-runtime', 'out', 'portkey-dir', 'shared', 'help'];
 for (const k of Object.keys(opts)) if (!KNOWN.includes(k)) fail(`unknown option --${k} (see --help)`);
 if (opts.help) {
   const src = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
@@ -90,6 +95,8 @@ function num(k, d, { min = 0, int = false } = {}) {
 const DURATION = num('duration', 5, { min: 1 });
 const ROUNDS = num('rounds', 2, { min: 1, int: true });
 const WARMUP = num('warmup', 2);
+const PRIME = num('prime', 10);
+const PORTKEY_WARMUP = Math.max(WARMUP, PRIME);
 const CONNECTIONS = num('connections', 50, { min: 1, int: true });
 const STREAM_CONC = num('stream-concurrency', 20, { min: 1, int: true });
 const LOG_REQUESTS = opts['log-requests'] ?? 'both';
@@ -142,10 +149,11 @@ const phasesOf = (v) => (v === HEADLINE || !v.limits ? PHASES : PHASES.filter((p
 
 // Time budgets: one overhead.mjs run takes 2 warm-ups + 2 x rounds phases; slack for start-up and drain.
 const RUN_BUDGET_S = 2 * WARMUP + 2 * ROUNDS * DURATION + 60;
+const PRIME_BUDGET_S = PRIME + 30;
 const PORTKEY_INSTALL_S = 300;
 const MAX_RUNTIME_S = num(
   'max-runtime',
-  120 + RUN_BUDGET_S * (CHARTER_VARIANTS.reduce((a, v) => a + phasesOf(v).length, 0) + (WITH_PORTKEY ? PHASES.length : 0) + (WITH_FLOOR ? PHASES.length : 0)) + (WITH_PORTKEY ? PORTKEY_INSTALL_S + PHASES.length * 30 : 0) + CHARTER_VARIANTS.length * 90,
+  120 + RUN_BUDGET_S * (CHARTER_VARIANTS.reduce((a, v) => a + phasesOf(v).length, 0) + (WITH_PORTKEY ? PHASES.length : 0) + (WITH_FLOOR ? PHASES.length : 0)) + (WITH_PORTKEY ? PORTKEY_INSTALL_S + PHASES.length * (30 + 2 * PORTKEY_WARMUP) : 0) + CHARTER_VARIANTS.length * 90 + (CHARTER_VARIANTS.length + 1) * PRIME_BUDGET_S,
   { min: 10 },
 );
 
@@ -418,19 +426,19 @@ let portkeyInstalled = false;
 async function overheadPortkey(phase) {
   const json = path.join(OUT, `portkey-${phase.id}.json`);
   const [mockPort, gwPort] = [await freePort(), await freePort()];
-  const timeoutS = RUN_BUDGET_S + 60 + (portkeyInstalled ? 0 : PORTKEY_INSTALL_S);
+  const timeoutS = RUN_BUDGET_S + 2 * PORTKEY_WARMUP + 60 + (portkeyInstalled ? 0 : PORTKEY_INSTALL_S);
   const env = {
     ...process.env,
     PORTKEY_DIR,
     OUT_DIR: path.join(OUT, 'portkey'),
     MOCK_PORT: String(mockPort),
     GW_PORT: String(gwPort),
-    MAX_RUNTIME_S: String(RUN_BUDGET_S + 60),
+    MAX_RUNTIME_S: String(RUN_BUDGET_S + 2 * PORTKEY_WARMUP + 60),
   };
   const args = [
     path.join(SHARED, 'portkey.sh'),
     '--model', MODEL,
-    '--duration', String(DURATION), '--rounds', String(ROUNDS), '--warmup', String(WARMUP),
+    '--duration', String(DURATION), '--rounds', String(ROUNDS), '--warmup', String(PORTKEY_WARMUP),
     ...phase.args,
     '--json', json, // given after portkey.sh's own --json, so this one wins
   ];
@@ -453,10 +461,45 @@ async function measureFloor({ mockPort, mockPid, key }) {
   const proxy = startChild('floor', process.execPath, [path.join(ROOT, 'bench', 'pass-through-proxy.mjs'), '--upstream', `http://127.0.0.1:${mockPort}`, '--port', String(port), '--ttl', String(MAX_RUNTIME_S)], { logFile });
   await waitHttp(`http://127.0.0.1:${port}/health`, proxy, 'floor', logFile, 20);
   log(`floor: pass-through proxy ready (pid ${proxy.pid}) on 127.0.0.1:${port}`);
+  await primeGateway('floor', port, key);
   const reports = {};
   for (const phase of PHASES) reports[phase.slot] = await overheadCharter(phase, { label: 'floor', mockPort, port, key, mockPid, charterPid: proxy.pid });
   await stopChild('floor', 5000);
   return reports;
+}
+
+/**
+ * `--prime` seconds of unmeasured non-streaming load at `--connections`, with the phases' request body and key:
+ * V8 compiles a request path only after it ran a few thousand times, and a fresh process spends its first
+ * seconds doing that (measured in docs/performance.md), which is start-up cost, not per-request overhead.
+ */
+async function primeGateway(label, port, key) {
+  if (PRIME <= 0) return;
+  const body = JSON.stringify({
+    model: MODEL,
+    messages: [
+      { role: 'system', content: 'You are a helpful assistant.' },
+      { role: 'user', content: 'Give me a short, friendly answer: what does an API gateway do for an LLM service?' },
+    ],
+    max_tokens: 64,
+    temperature: 0.2,
+  });
+  const args = [
+    path.join(SHARED, 'node_modules', 'autocannon', 'autocannon.js'),
+    '--json', '-c', String(CONNECTIONS), '-d', String(PRIME), '-m', 'POST',
+    '-H', `authorization=Bearer ${key}`, '-H', 'content-type=application/json', '-b', body,
+    `http://127.0.0.1:${port}/v1/chat/completions`,
+  ];
+  const r = await runChild(`prime-${label}`, process.execPath, args, { timeoutS: PRIME_BUDGET_S });
+  let report;
+  try {
+    report = JSON.parse(r.out);
+  } catch {
+    throw new Error(`priming ${label} failed (exit ${r.code ?? r.signal}${r.timedOut ? ', timed out' : ''}):\n${r.out.slice(-2000)}`);
+  }
+  const failed = report.non2xx + report.errors + report.timeouts;
+  if (failed > 0) throw new Error(`priming ${label}: ${failed} of ${report.requests.total} requests failed (non-2xx ${report.non2xx}, errors ${report.errors}, timeouts ${report.timeouts})`);
+  log(`${label}: primed with ${report.requests.total} requests in ${PRIME}s at ${CONNECTIONS} connections (not measured)`);
 }
 
 // ------------------------------------------------------------------------------------------ profile
@@ -579,7 +622,7 @@ function renderTable(results, meta) {
   const N = CONNECTIONS;
   const L = [];
   L.push(`== Charter gateway overhead (${meta.cpus} cores ${meta.cpuModel}, node ${process.version}, ${meta.date}) ==`);
-  L.push(`load average before ${meta.loadBefore.join(' ')}, after ${meta.loadAfter.join(' ')}; phases ${DURATION}s x ${ROUNDS} rounds, warm-up ${WARMUP}s; mock, gateway and load generator share the cores`);
+  L.push(`load average before ${meta.loadBefore.join(' ')}, after ${meta.loadAfter.join(' ')}; phases ${DURATION}s x ${ROUNDS} rounds, warm-up ${WARMUP}s${PRIME > 0 ? `; each Charter instance and the floor primed with ${PRIME}s at ${CONNECTIONS} connections first, Portkey warmed up ${PORTKEY_WARMUP}s per phase` : '; no priming (cold start)'}; mock, gateway and load generator share the cores`);
   L.push(
     `mock upstream: non-streaming JSON with usage; streams of 20 SSE chunks. Charter (node ${CHARTER_NODE_FLAGS.join(' ') || 'without flags'}): API-key auth + metering on (always), limits ${meta.limits}, moderation and request logging as labelled${Object.keys(meta.extraConfig).length ? `, --config ${JSON.stringify(meta.extraConfig)}` : ''}${CPU_PROF ? '; Charter ran under --cpu-prof (numbers inflated by the profiler)' : ''}`,
   );
@@ -739,6 +782,7 @@ async function main() {
         const rl = [...res.headers].filter(([h]) => h.startsWith('x-ratelimit')).map(([h, v]) => `${h}=${v}`);
         log(`${label}: sanity request HTTP 200${rl.length ? `; ${rl.join(' ')}` : '; no x-ratelimit headers'}`);
       }
+      await primeGateway(label, port, key);
       const ctx = { label, mockPort, port, key, mockPid: mock.pid, charterPid: charter.pid };
       const reports = {};
       const pkReports = {};
@@ -806,7 +850,7 @@ async function main() {
   const text = `${table.text}\n${profText}`;
   console.log('\n' + text);
   fs.writeFileSync(path.join(OUT, 'summary.txt'), text + '\n');
-  fs.writeFileSync(path.join(OUT, 'summary.json'), JSON.stringify({ meta, config: { DURATION, ROUNDS, WARMUP, CONNECTIONS, STREAM_CONC, LOG_REQUESTS, WITH_PORTKEY, CPU_PROF }, targets: table.targets, results: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, pick(r)])), profiles: profJson }, null, 2) + '\n');
+  fs.writeFileSync(path.join(OUT, 'summary.json'), JSON.stringify({ meta, config: { DURATION, ROUNDS, WARMUP, PRIME, PORTKEY_WARMUP, CONNECTIONS, STREAM_CONC, LOG_REQUESTS, WITH_PORTKEY, CPU_PROF }, targets: table.targets, results: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, pick(r)])), profiles: profJson }, null, 2) + '\n');
   log(`summary: ${path.relative(ROOT, path.join(OUT, 'summary.txt'))}`);
 }
 
