@@ -210,6 +210,29 @@ describe('web app in Chromium', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Revoke the key laptop' }).count()).toBe(0);
     expect(await keyStatus(rotated)).toBe(401);
 
+    // The page reads the time from the browser: in a second tab whose clock is set to the ci-job key's last days
+    // (it expires at the end of 15 June 2030, local time) the key warns; set past that day it shows as expired
+    // and can still be revoked. The server's clock is untouched, so the key works until it is revoked.
+    const laterContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', storageState: await context.storageState() });
+    const later = await laterContext.newPage();
+    await later.clock.setFixedTime(new Date(2030, 5, 13, 12, 0));
+    await later.goto(page.url());
+    const laterCiRow = later.getByRole('row', { name: /ci-job/ });
+    await laterCiRow.getByText('Stops working in 3 days').waitFor();
+    expect(await later.getByRole('row', { name: /laptop/ }).getByText(/Stops working/).count()).toBe(0);
+    await screenshot(later, '04d-api-key-expiring');
+    expect(await seriousAccessibilityViolations(later)).toEqual([]);
+    await later.clock.setFixedTime(new Date(2030, 5, 16, 9, 0));
+    await later.reload();
+    await laterCiRow.getByText('Expired').waitFor();
+    expect(await laterCiRow.getByText(/Stops working/).count()).toBe(0);
+    expect(await keyStatus(ciSecret)).toBe(403);
+    later.once('dialog', (dialog) => void dialog.accept());
+    await laterCiRow.getByRole('button', { name: 'Revoke the key ci-job' }).click();
+    await laterCiRow.getByRole('cell', { name: 'Revoked' }).waitFor();
+    expect(await keyStatus(ciSecret)).toBe(401);
+    await laterContext.close();
+
     // Security: sessions are listed; the phone layout fits 390 px.
     await page.getByRole('link', { name: 'Security' }).click();
     await page.getByText('This session').waitFor();

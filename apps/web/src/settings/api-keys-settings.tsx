@@ -7,6 +7,7 @@ import { FormField } from '../components/form-field.js';
 import { useActingOrganization } from '../organizations/acting-organization.js';
 import { useUser } from '../session-context.js';
 import { endOfLocalDay, firstExpiryDay, isExpired } from './key-expiry.js';
+import { KeyExpiry } from './key-expiry-cell.js';
 import { KeyLimitsFieldset } from './key-limits-fieldset.js';
 import { describeKeyRateLimits, keyLimitInputs, keyRateLimitsFromInputs, type KeyLimitInputs } from './key-rate-limits.js';
 import { KeyScopesFieldset } from './key-scopes-fieldset.js';
@@ -161,11 +162,17 @@ export function ApiKeysSettings() {
               </td>
               <td><code>{key.prefix}…</code></td>
               <td>{formatDate(key.created_at)}</td>
-              <td>{formatDate(key.expires_at)}</td>
+              <td><KeyExpiry apiKey={key} /></td>
               <td>{formatDate(key.last_used_at)}</td>
               <td>{describeKeyRateLimits(key.scopes.rate_limits, t, i18n.language)}</td>
               <td>
-                {key.revoked_at ? t('apiKeys.revoked') : isExpired(key) ? t('apiKeys.expired') : (
+                {key.revoked_at ? t('apiKeys.revoked') : isExpired(key) ? (
+                  // An expired key authenticates nothing, but revoking it says it is retired and clears it from reviews.
+                  <span className="row-actions">
+                    {t('apiKeys.expired')}
+                    <button type="button" className="secondary" onClick={() => void revoke(key)} aria-label={t('apiKeys.revokeNamed', { name: key.name })}>{t('apiKeys.revoke')}</button>
+                  </span>
+                ) : (
                   <span className="row-actions">
                     <button type="button" className="secondary" onClick={() => setEdit({ key, name: key.name, scopes: keyScopeChoices(key.scopes), limits: keyLimitInputs(key.scopes.rate_limits) })} aria-label={t('apiKeys.editNamed', { name: key.name })}>{t('apiKeys.edit')}</button>
                     <button type="button" className="secondary" onClick={() => void rotate(key)} aria-label={t('apiKeys.rotateNamed', { name: key.name })}>{t('apiKeys.rotate')}</button>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endOfLocalDay, firstExpiryDay, isExpired } from './key-expiry.js';
+import { daysUntilExpiry, endOfLocalDay, expiryWarningDays, firstExpiryDay, isExpired } from './key-expiry.js';
 
 describe('API key expiry in the keys page', () => {
   it('API-4 a chosen day expires at its last moment in the reader time zone, across month and year ends', () => {
@@ -20,5 +20,19 @@ describe('API key expiry in the keys page', () => {
     expect(isExpired({ expires_at: null }, now)).toBe(false);
     expect(isExpired({ expires_at: '2027-01-01T12:00:00.001Z' }, now)).toBe(false);
     expect(isExpired({ expires_at: '2027-01-01T12:00:00.000Z' }, now)).toBe(true);
+  });
+
+  it('API-4 a key warns in its last week, counting a started day as a whole one, and not once it has expired', () => {
+    const now = new Date('2027-01-01T12:00:00Z');
+    const inMs = (ms: number) => ({ expires_at: new Date(now.getTime() + ms).toISOString() });
+    const day = 86_400_000;
+    expect(daysUntilExpiry({ expires_at: null }, now)).toBeNull();
+    expect(daysUntilExpiry(inMs(1), now)).toBe(1);
+    expect(daysUntilExpiry(inMs(day), now)).toBe(1);
+    expect(daysUntilExpiry(inMs(day + 1), now)).toBe(2);
+    expect(daysUntilExpiry(inMs(expiryWarningDays * day), now)).toBe(expiryWarningDays);
+    expect(daysUntilExpiry(inMs(expiryWarningDays * day + 1), now)).toBeNull();
+    expect(daysUntilExpiry(inMs(0), now)).toBeNull();
+    expect(daysUntilExpiry(inMs(-day), now)).toBeNull();
   });
 });

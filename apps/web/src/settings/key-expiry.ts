@@ -18,3 +18,18 @@ export function firstExpiryDay(now: Date = new Date()): string {
 export function isExpired(key: Pick<ApiKeyBody, 'expires_at'>, now: Date = new Date()): boolean {
   return key.expires_at !== null && new Date(key.expires_at).getTime() <= now.getTime();
 }
+
+/** Within this many days of its expiry a key's row warns that it will stop working. */
+export const expiryWarningDays = 7;
+
+/**
+ * Whole days until a key stops working (rounded up, so "1" until its last moment), when that is within
+ * `expiryWarningDays`; null when it has no expiry, expires later, or has already expired.
+ */
+export function daysUntilExpiry(key: Pick<ApiKeyBody, 'expires_at'>, now: Date = new Date()): number | null {
+  if (key.expires_at === null) return null;
+  const leftMs = new Date(key.expires_at).getTime() - now.getTime();
+  if (leftMs <= 0) return null;
+  const days = Math.ceil(leftMs / 86_400_000);
+  return days <= expiryWarningDays ? days : null;
+}
