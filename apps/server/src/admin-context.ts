@@ -31,7 +31,7 @@ export async function openAdminContext(config: CharterConfig): Promise<AdminCont
       newUserRecord({ id: newId('user'), email: null, displayName: 'Instance owner', role: 'owner', createdAt: systemClock() }),
     );
     const audit = new SqlAuditLog(database.db, database.dialect);
-    const apiKeys = new ApiKeyService({ repository: new SqlApiKeyRepository(database.db), audit, clock: systemClock, logger: quietLogger });
+    const apiKeys = new ApiKeyService({ repository: new SqlApiKeyRepository(database.db), audit, clock: systemClock, logger: quietLogger, instanceOwnerId: owner.id });
     const plans = new PlanService({ repository: new SqlPlanRepository(database.db), audit, clock: systemClock, defaultPlanId: config.limits.defaultPlanId });
     await plans.ensureDefaultPlans();
     const staff = new StaffAccountService({

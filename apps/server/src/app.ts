@@ -158,6 +158,7 @@ export async function buildApp(config: CharterConfig, options: BuildAppOptions =
       logger,
       cacheTtlMs: config.apiKeys.cacheTtlMs,
       onCreated: (apiKey) => void notifyKeyCreated(users, notifier, apiKey.ownerUserId, apiKey.name, apiKey.prefix),
+      instanceOwnerId: owner.id,
     });
     // Organisations are wired after accounts (they need its users); account deletion consults them through this.
     let organizationsWiring: ReturnType<typeof createOrganizations> | undefined;

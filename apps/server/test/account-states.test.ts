@@ -120,18 +120,32 @@ describe.each(testDialects)('account states and staff on %s', (dialect) => {
     await expect.poll(async () => (await customer.onB.key()).statusCode, { timeout: 1000, interval: 20 }).toBe(403);
   });
 
-  it('ADM-6 non-staff sessions and keys, even keys naming the admin scope, cannot use admin routes', async () => {
+  it('ADM-6 non-staff sessions and keys cannot use admin routes; only the instance owner\'s keys may be given the admin scope', async () => {
     const member = await registerVerified(fastify(), nodeA.mail);
     const victim = await registerVerified(fastify(), nodeA.mail);
-    const adminScoped = await member.browser.post('/api/v1/keys', { name: 'sneaky', scopes: { endpoints: ['admin'] } });
-    expect(adminScoped.statusCode).toBe(201);
+    // A scope that could never work for them is refused, at creation and by a change, and nothing is written.
+    const expectAdminScopeRefused = (response: { statusCode: number; json(): { error: { type: string; param: string | null } } }) => {
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toMatchObject({ type: 'invalid_request_error', param: 'scopes.endpoints' });
+    };
+    expectAdminScopeRefused(await member.browser.post('/api/v1/keys', { name: 'sneaky', scopes: { endpoints: ['admin'] } }));
+    const plain = await member.browser.post('/api/v1/keys', { name: 'plain', scopes: { endpoints: ['models'] } });
+    expect(plain.statusCode).toBe(201);
+    expectAdminScopeRefused(await member.browser.patch(`/api/v1/keys/${plain.json().id}`, { name: 'renamed', scopes: { endpoints: ['models', 'admin'] } }));
+    const keys = (await member.browser.get('/api/v1/keys')).json().data as Array<{ name: string; scopes: { endpoints: string[] | null } }>;
+    expect(keys.map((key) => [key.name, key.scopes.endpoints])).toEqual([['plain', ['models']]]);
+    // Staff administer signed in; their keys cannot be given the scope either.
+    const staff = await signInStaff(nodeA.app, 'superadmin');
+    expectAdminScopeRefused(await staff.browser.post('/api/v1/keys', { name: 'staff-admin', scopes: { endpoints: ['admin'] } }));
+    const ownerAdminKey = await fastify().inject({ method: 'POST', url: '/api/v1/keys', headers: bearer(nodeA.ownerKey), payload: { name: 'owner-admin', scopes: { endpoints: ['admin'] } } });
+    expect(ownerAdminKey.statusCode, ownerAdminKey.body).toBe(201);
     const attempts = [
       await member.browser.get(`/api/v1/admin/users/${victim.userId}`),
       await member.browser.post(`/api/v1/admin/users/${victim.userId}/status`, { status: 'suspended', reason: 'I do not like them' }),
       await member.browser.get('/api/v1/admin/plans'),
-      await fastify().inject({ method: 'GET', url: `/api/v1/admin/users/${victim.userId}`, headers: bearer(adminScoped.json().key) }),
-      await fastify().inject({ method: 'POST', url: `/api/v1/admin/users/${victim.userId}/status`, headers: bearer(adminScoped.json().key), payload: { status: 'suspended', reason: 'x' } }),
-      await fastify().inject({ method: 'GET', url: '/api/v1/admin/plans', headers: bearer(adminScoped.json().key) }),
+      await fastify().inject({ method: 'GET', url: `/api/v1/admin/users/${victim.userId}`, headers: bearer(plain.json().key) }),
+      await fastify().inject({ method: 'POST', url: `/api/v1/admin/users/${victim.userId}/status`, headers: bearer(plain.json().key), payload: { status: 'suspended', reason: 'x' } }),
+      await fastify().inject({ method: 'GET', url: '/api/v1/admin/plans', headers: bearer(plain.json().key) }),
       await fastify().inject({ method: 'GET', url: `/api/v1/admin/users/${victim.userId}`, headers: bearer(nodeA.ownerKey) }),
     ];
     for (const response of attempts) {

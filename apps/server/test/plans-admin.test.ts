@@ -1,5 +1,5 @@
 import { newUserRecord, verifyAuditChain } from '@charter/core';
-import { SqlAuditLog, SqlUserRepository } from '@charter/storage';
+import { SqlApiKeyRepository, SqlAuditLog, SqlUserRepository } from '@charter/storage';
 import { testDialects } from '@charter/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApp, testActor, type TestApp } from './build-test-app.js';
@@ -19,12 +19,18 @@ describe.each(testDialects)('Plan administration on %s', (dialect) => {
   let adminKey: string;
   let memberId: string;
   let memberAdminKey: string;
+  let memberAdminKeyId: string;
   beforeAll(async () => {
     test = await startTestApp(dialect);
     adminKey = (await test.app.services.apiKeys.create(test.app.owner.id, { name: 'admin', scopes: { endpoints: ['admin'] } }, testActor)).secret;
     memberId = `user_member_${dialect}`;
     await new SqlUserRepository(test.database.db).create(newUserRecord({ id: memberId, email: `member-${dialect}@example.com`, displayName: 'Member', role: 'member', createdAt: new Date() }));
-    memberAdminKey = (await test.app.services.apiKeys.create(memberId, { name: 'member admin', scopes: { endpoints: ['admin', 'api_keys', 'usage'] } }, testActor)).secret;
+    // The service no longer gives `admin` to anyone but the instance owner; a row from before that rule still may
+    // carry it, and must administer nothing.
+    const memberKey = await test.app.services.apiKeys.create(memberId, { name: 'member admin', scopes: { endpoints: ['api_keys', 'usage'] } }, testActor);
+    await new SqlApiKeyRepository(test.database.db).updateSettings(memberId, memberKey.apiKey.id, (current) => ({ name: current.name, scopes: { ...current.scopes, endpoints: ['admin', 'api_keys', 'usage'] } }));
+    memberAdminKey = memberKey.secret;
+    memberAdminKeyId = memberKey.apiKey.id;
   });
   afterAll(async () => {
     await test?.close();
@@ -81,6 +87,10 @@ describe.each(testDialects)('Plan administration on %s', (dialect) => {
     expect((await call('GET', '/api/v1/admin/plans/sneaky')).statusCode).toBe(404);
     expect((await test.app.services.plans.effectivePlan({ ownerType: 'user', ownerId: memberId })).planId).toBe('free');
     expect((await test.app.fastify.inject({ method: 'GET', url: '/api/v1/admin/plans' })).statusCode).toBe(401);
+    // Such a key keeps the scope it has through other changes (only granting it is refused), and still administers nothing.
+    const renamed = await test.app.services.apiKeys.update(memberId, memberAdminKeyId, { name: 'renamed', endpoints: ['admin', 'usage'] }, testActor);
+    expect([renamed.name, renamed.scopes.endpoints]).toEqual(['renamed', ['admin', 'usage']]);
+    expect((await call('GET', '/api/v1/admin/plans', memberAdminKey)).statusCode).toBe(403);
   });
 
   it('BIL-1 ADM-4 create, change, assign, unassign and delete a plan, each audited in an intact chain', async () => {

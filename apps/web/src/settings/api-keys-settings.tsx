@@ -5,7 +5,6 @@ import { charter } from '../client.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { FormField } from '../components/form-field.js';
 import { useActingOrganization } from '../organizations/acting-organization.js';
-import { useUser } from '../session-context.js';
 import { endOfLocalDay, firstExpiryDay, isExpired } from './key-expiry.js';
 import { KeyExpiry } from './key-expiry-cell.js';
 import { KeyLimitsFieldset } from './key-limits-fieldset.js';
@@ -29,7 +28,6 @@ export function ApiKeysSettings() {
   const [expiresOn, setExpiresOn] = useState('');
   const [scopeChoices, setScopeChoices] = useState<KeyScopeChoices>(noKeyScopeChoices);
   const [models, setModels] = useState<string[]>([]);
-  const user = useUser();
   const [edit, setEdit] = useState<KeyEdit | null>(null);
   const [newSecret, setNewSecret] = useState<string | null>(null);
   const [isCopied, setIsCopied] = useState(false);
@@ -115,7 +113,7 @@ export function ApiKeysSettings() {
         <button type="submit" disabled={!name.trim()}>{t('apiKeys.create')}</button>
         <details className="key-limits-details">
           <summary>{t('apiKeys.limitsOptional')}</summary>
-          <KeyScopesFieldset models={models} isStaff={user.staff_role !== null} choices={scopeChoices} onChange={setScopeChoices} />
+          <KeyScopesFieldset models={models} choices={scopeChoices} onChange={setScopeChoices} />
           <KeyLimitsFieldset inputs={limits} onChange={setLimits} />
         </details>
       </form>
@@ -133,7 +131,7 @@ export function ApiKeysSettings() {
           <h2 id="key-edit-title">{t('apiKeys.editTitle', { name: edit.key.name })}</h2>
           <FormField label={t('apiKeys.name')} value={edit.name} onChange={(event) => setEdit({ ...edit, name: event.target.value })} required maxLength={100} />
           {/* A model the key is limited to stays listed (to be unticked) even if no route serves it now. */}
-          <KeyScopesFieldset models={[...new Set([...models, ...edit.scopes.models])]} isStaff={user.staff_role !== null} choices={edit.scopes} onChange={(scopes) => setEdit({ ...edit, scopes })} />
+          <KeyScopesFieldset models={[...new Set([...models, ...edit.scopes.models])]} choices={edit.scopes} onChange={(scopes) => setEdit({ ...edit, scopes })} />
           <KeyLimitsFieldset inputs={edit.limits} onChange={(inputs) => setEdit({ ...edit, limits: inputs })} />
           <button type="submit" disabled={!edit.name.trim()}>{t('common.save')}</button>
           <button type="button" className="secondary" onClick={() => setEdit(null)}>{t('common.cancel')}</button>

@@ -11,16 +11,15 @@ describe("a key's permissions in the keys page", () => {
     expect(keyScopesFromChoices(keyScopeChoices({ models: ['a'], endpoints: null }))).toEqual({ models: ['a'], endpoints: null });
   });
 
-  it('API-4 administration is offered only to staff; management and usage always, after the inference endpoints', () => {
-    expect(keyEndpointChoices(false)).toEqual(['chat.completions', 'completions', 'embeddings', 'models', 'moderations', 'api_keys', 'usage']);
-    expect(keyEndpointChoices(true).at(-1)).toBe('admin');
+  it('API-4 management and usage are offered after the inference endpoints; administration never (owner keys only, by CLI)', () => {
+    expect(keyEndpointChoices()).toEqual(['chat.completions', 'completions', 'embeddings', 'models', 'moderations', 'api_keys', 'usage']);
   });
 
   it('API-4 names the permissions in the reader language, every endpoint family with a message of its own', async () => {
     const en = i18next.getFixedT('en');
     expect(describeKeyScopes({ models: null, endpoints: null, rate_limits: null }, en)).toBe('All models · all inference endpoints');
     expect(describeKeyScopes({ models: ['a', 'b'], endpoints: ['chat.completions', 'api_keys'], rate_limits: null }, en)).toBe('a, b · Chat completions, Key management');
-    const names = keyEndpointChoices(true).map((endpoint) => describeKeyScopes({ models: null, endpoints: [endpoint], rate_limits: null }, en));
+    const names = [...keyEndpointChoices(), 'admin' as const].map((endpoint) => describeKeyScopes({ models: null, endpoints: [endpoint], rate_limits: null }, en));
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).not.toContain('apiKeys.');
     await i18next.loadLanguages('zh-CN');

@@ -17,11 +17,11 @@ const inferenceEndpoints: readonly KeyEndpoint[] = ['chat.completions', 'complet
 
 /**
  * The endpoint families a key may be limited to, in the order the form lists them: inference first, then key
- * management and usage (which a key gets only when they are ticked); administration only for staff, the only
- * people it would serve.
+ * management and usage (which a key gets only when they are ticked). Never administration: only the instance
+ * owner's keys may have it (made with the CLI); staff administer signed in.
  */
-export function keyEndpointChoices(isStaff: boolean): readonly KeyEndpoint[] {
-  return [...inferenceEndpoints, 'api_keys', 'usage', ...(isStaff ? (['admin'] as const) : [])];
+export function keyEndpointChoices(): readonly KeyEndpoint[] {
+  return [...inferenceEndpoints, 'api_keys', 'usage'];
 }
 
 /** The checkboxes of the edit form, ticked as a key's permissions are. */

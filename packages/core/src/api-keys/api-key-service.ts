@@ -37,6 +37,11 @@ export interface ApiKeyServiceOptions {
   lastUsedFlushIntervalMs?: number;
   /** Called after a key is created (the holder is emailed about new keys, ACC-8). */
   onCreated?: (apiKey: ApiKey) => void;
+  /**
+   * The only user whose keys may be given the `admin` endpoint scope: `AdminAccessPolicy` lets no one else's key
+   * administer, so granting it to anyone else would promise what never works. Unset: no key may be given it.
+   */
+  instanceOwnerId?: string;
 }
 
 export interface CreateApiKeyInput {
@@ -74,9 +79,11 @@ export class ApiKeyService {
   readonly #pendingLastUsed = new Map<string, Date>();
   readonly #flushTimer: NodeJS.Timeout;
   readonly #onCreated: ((apiKey: ApiKey) => void) | undefined;
+  readonly #instanceOwnerId: string | undefined;
 
   constructor(options: ApiKeyServiceOptions) {
     this.#onCreated = options.onCreated;
+    this.#instanceOwnerId = options.instanceOwnerId;
     this.#repository = options.repository;
     this.#audit = options.audit;
     this.#clock = options.clock;
@@ -91,6 +98,7 @@ export class ApiKeyService {
     if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
       throw new InvalidRequestError('expires_at must be in the future.', 'expires_at');
     }
+    this.#assertMayGrant(ownerUserId, input.scopes?.endpoints ?? null, null);
     const issued = this.#issue({
       ownerUserId,
       organizationId: input.organizationId ?? null,
@@ -133,6 +141,8 @@ export class ApiKeyService {
   async update(ownerUserId: string, apiKeyId: string, changes: UpdateApiKeyInput, actor: AuditActor): Promise<ApiKey> {
     // The merge runs on the row as stored at the moment of writing, so two PATCHes of different fields both land.
     const updated = await this.#repository.updateSettings(ownerUserId, apiKeyId, (current) => {
+      // Judged against the key as stored: a key that already has `admin` keeps it through other changes.
+      this.#assertMayGrant(ownerUserId, changes.endpoints ?? null, current.scopes.endpoints);
       const rateLimits =
         changes.rateLimits === undefined ? current.scopes.rateLimits : changes.rateLimits === null ? null : ownRateLimits(current.scopes.rateLimits, changes.rateLimits);
       return {
@@ -151,6 +161,16 @@ export class ApiKeyService {
     this.#cache.delete(updated.secretHash);
     await this.#record('api_key.updated', updated, actor, this.#clock());
     return updated;
+  }
+
+  /** Refuses to give the `admin` scope to a key of anyone but the instance owner, unless the key has it already. */
+  #assertMayGrant(ownerUserId: string, endpoints: readonly ApiEndpoint[] | null, currentEndpoints: readonly ApiEndpoint[] | null): void {
+    if (endpoints === null || !endpoints.includes('admin') || currentEndpoints?.includes('admin')) return;
+    if (this.#instanceOwnerId !== undefined && ownerUserId === this.#instanceOwnerId) return;
+    throw new InvalidRequestError(
+      'Only the instance owner\'s API keys may have the "admin" scope; staff administer the instance signed in to the dashboard.',
+      'scopes.endpoints',
+    );
   }
 
   /** Revoke every active key of a user (compromise, deletion); returns how many were revoked. */
