@@ -4,7 +4,8 @@ import { countFakeTokens, startFakeUpstream } from '@charter/testing';
 import type { FakeUpstream } from '@charter/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOpenAiCompatibleEngine } from './openai-compatible-engine.js';
-import type { OpenAiCompatibleEngine, OpenAiCompatibleEngineOptions } from './openai-compatible-engine.js';
+import type { OpenAiCompatibleEngineOptions } from './engine-options.js';
+import type { OpenAiCompatibleEngine } from './openai-compatible-engine.js';
 import { isEstimatedTokenUsage } from './response-mapping.js';
 
 // Generous limits throughout: other suites share the two cores, so only orders of magnitude are asserted.

@@ -14,6 +14,7 @@ import type {
 } from '@charter/engine-spec';
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import type { OpenAiCompatibleEngineOptions } from './engine-options.js';
 import { HealthMonitor } from './health-monitor.js';
 import type { WireEmbeddingResponse, WireTokenizeResponse } from './openai-wire-types.js';
 import {
@@ -26,6 +27,8 @@ import {
 import { StreamEventMapper } from './response-mapping.js';
 import type { EstimatedTokenUsage } from './response-mapping.js';
 import { SseParser } from './sse-parser.js';
+import { StreamWatchdog } from './stream-watchdog.js';
+import { eventsOfWholeAnswer } from './whole-answer-events.js';
 import { requestWholeResponse, type WholeResponse } from './whole-response.js';
 import {
   abortedFailure,
@@ -34,67 +37,6 @@ import {
   isRetriedHere,
   parseRetryAfterMs,
 } from './upstream-errors.js';
-
-/** A model served through the upstream. */
-export interface OpenAiCompatibleModel {
-  /** Engine-local name, the one clients and routes use. */
-  name: string;
-  /** The name the upstream knows the model by, when it differs from `name`. */
-  upstreamModel?: string;
-  /** Context window in tokens. */
-  contextWindow: number;
-  /** Defaults: chat and completion yes, embeddings no. */
-  capabilities?: Partial<EngineModelInfo['capabilities']>;
-}
-
-/** Active health probing of the upstream. */
-export interface OpenAiCompatibleHealthCheck {
-  /** Path probed with GET, appended to the base URL's path. Default `/models`. */
-  path?: string;
-  /** Resolve `path` against the origin instead of the base URL, e.g. vLLM's `/health`. Default false. */
-  isOriginPath?: boolean;
-  /** Time between probes. Default 10 000 ms. */
-  intervalMs?: number;
-  /** Time a probe may take for headers and for its body. Default 2 000 ms. */
-  timeoutMs?: number;
-}
-
-/** Configuration of one OpenAI-compatible upstream. */
-export interface OpenAiCompatibleEngineOptions {
-  /** Engine id, e.g. the route name. */
-  id: string;
-  /** Base URL including the API prefix, e.g. `http://127.0.0.1:8000/v1`. */
-  baseUrl: string;
-  /** Sent as `Authorization: Bearer …`. */
-  apiKey?: string;
-  /** Extra headers for every upstream request; they override the defaults of the same name. */
-  headers?: Record<string, string>;
-  models: OpenAiCompatibleModel[];
-  /** Time allowed to open a TCP (and TLS) connection. */
-  connectTimeoutMs: number;
-  /**
-   * Time allowed from sending the request to the first body byte: the headers must arrive within it
-   * (enforced by undici, whose header timer ticks about every 500 ms), and the first chunk within what is
-   * left of it. Servers such as vLLM send headers at once and the first chunk only after prefill, so this
-   * is the budget for a long prompt, separate from `idleTimeoutMs`.
-   */
-  firstByteTimeoutMs: number;
-  /** Time allowed between two body chunks once the first one arrived. */
-  idleTimeoutMs: number;
-  /** Immediate retries of fast, transient failures before anything was streamed. Default 2. */
-  maxRetries?: number;
-  /** Base of the jittered exponential backoff between retries. Default 200 ms. */
-  retryBaseDelayMs?: number;
-  /**
-   * `upstream`: count tokens with the server's `POST {origin}/tokenize` (vLLM, SGLang).
-   * `none`: the count methods return `undefined`.
-   */
-  tokenizer: 'none' | 'upstream';
-  /** Background health probing, or `false` to rely on the outcome of real requests only. */
-  healthCheck: OpenAiCompatibleHealthCheck | false;
-  /** Requests in flight at most; beyond it calls fail with `overloaded` instead of queueing. */
-  maxConcurrent?: number;
-}
 
 interface ResolvedModel {
   upstreamModel: string;
@@ -551,71 +493,9 @@ export class OpenAiCompatibleEngine implements InferenceEngine {
   }
 }
 
-/**
- * Guards a streamed body: the first chunk must arrive within the first-byte budget (a long prompt's
- * prefill happens after many servers have already sent their headers), later chunks within the idle
- * timeout. While the consumer is busy with an event (`isWaiting` false) a firing timer is only re-armed:
- * a slow client must not be blamed on the upstream. On timeout the body is destroyed, which aborts the
- * upstream request and makes the pending read throw the timeout failure.
- */
-class StreamWatchdog {
-  isWaiting = true;
-  private hasFirstByte = false;
-  private timer: NodeJS.Timeout;
-
-  constructor(
-    private readonly body: Dispatcher.ResponseData['body'],
-    firstByteBudgetMs: number,
-    private readonly idleTimeoutMs: number,
-  ) {
-    this.timer = setTimeout(onWatchdogTimeout, firstByteBudgetMs, this);
-  }
-
-  received(): void {
-    if (this.hasFirstByte) {
-      this.timer.refresh();
-      return;
-    }
-    this.hasFirstByte = true;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(onWatchdogTimeout, this.idleTimeoutMs, this);
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-  }
-
-  /** The timer fired (see `onWatchdogTimeout`). */
-  expire(): void {
-    if (!this.isWaiting) {
-      this.timer.refresh();
-      return;
-    }
-    const message = this.hasFirstByte
-      ? `upstream sent nothing for ${this.idleTimeoutMs} ms`
-      : 'upstream sent no first byte in time';
-    this.body.destroy(new EngineFailure('timeout', message));
-  }
-}
-
-// A module-level callback with the watchdog as its argument: no function is made per request.
-function onWatchdogTimeout(watchdog: StreamWatchdog): void {
-  watchdog.expire();
-}
-
 /** What a failed attempt learnt about when to retry (the upstream's Retry-After). */
 interface RetryHint {
   afterMs: number | undefined;
-}
-
-/** The events of an answer read whole: one chat.completion object, or an event stream sent although not asked for. */
-function eventsOfWholeAnswer(mapper: StreamEventMapper, response: WholeResponse): Array<GenerationEvent | undefined> {
-  const contentType = response.headers['content-type'];
-  if (typeof contentType !== 'string' || contentType.includes('json')) return [mapper.mapWholeResponse(response.text)];
-  const parser = new SseParser();
-  // `push` reuses its result array on the next call: copy the payloads out before `end`.
-  const payloads = [...parser.push(Buffer.from(response.text, 'utf8')), ...parser.end()];
-  return payloads.map((payload) => mapper.mapData(payload));
 }
 
 function flattenHeaders(common: Map<string, string>, defaults: Record<string, string>): string[] {
