@@ -13,7 +13,6 @@ import {
   type InferenceEngine,
   type JsonSchema,
   type ResponseFormat,
-  type SamplingOptions,
   type TextCompletionRequest,
   type ToolDefinition,
 } from '@charter/engine-spec';
@@ -24,13 +23,11 @@ import {
   LlamaChat,
   LlamaCompletion,
   LlamaLogLevel,
-  LlamaVocabularyType,
   resolveChatWrapper,
   type ChatHistoryItem,
   type ChatModelFunctions,
   type ChatWrapper,
   type GbnfJsonSchema,
-  type LLamaContextualRepeatPenalty,
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
@@ -38,53 +35,14 @@ import {
   type LlamaGrammar,
   type LlamaModel,
 } from 'node-llama-cpp';
+import type { LlamaCppEngineLogger, LlamaCppEngineOptions, LlamaCppModelOptions } from './engine-options.js';
 import { EventChannel } from './event-channel.js';
+import { countCompletionPromptTokens, resolveMaxTokens, toChatModelFunctions, toolParameters, toSampling } from './generation-parameters.js';
 import { SequencePool } from './sequence-pool.js';
 import { toChatHistory } from './to-chat-history.js';
 import { toGbnfJsonSchema } from './to-gbnf-json-schema.js';
 import { Utf8SafeText } from './utf8-safe-text.js';
 
-/** One GGUF model the engine serves. */
-export interface LlamaCppModelOptions {
-  /** Engine-local model name used in requests. */
-  name: string;
-  /** Local path of the GGUF file (see `resolveModelSource` for URIs and URLs). */
-  modelPath: string;
-  /** Context window per request in tokens. Default: the model's training context, shrunk to fit memory. */
-  contextWindow?: number;
-  /** Requests generated at the same time, batched together in one context. Default: the engine's, else 4. */
-  parallelSequences?: number;
-  /** Requests that may wait for a free sequence before `overloaded`. Default: the engine's, else 16. */
-  maxQueue?: number;
-  /** CPU threads for this model. Default: the engine's, else `os.availableParallelism()`. */
-  threads?: number;
-  /** Whether `/v1/embeddings` may use this model. Default false. */
-  embeddings?: boolean;
-}
-
-/** Structured logger (pino-compatible). Receives engine events and llama.cpp warnings; never prompt text. */
-export interface LlamaCppEngineLogger {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
-}
-
-/** Options of {@link createLlamaCppEngine}. */
-export interface LlamaCppEngineOptions {
-  /** Engine id. Default `llamacpp`. */
-  id?: string;
-  models: LlamaCppModelOptions[];
-  /** Default CPU threads per model. Default `os.availableParallelism()`. */
-  threads?: number;
-  /** Default parallel sequences per model. Default 4. */
-  parallelSequences?: number;
-  /** Default queue bound per model. Default 16. */
-  maxQueue?: number;
-  logger?: LlamaCppEngineLogger;
-}
-
-// OpenAI's documented default, so clients that omit `temperature` see the behaviour they expect.
-const defaultTemperature = 1;
 const defaultParallelSequences = 4;
 const defaultMaxQueue = 16;
 const maxEmbeddingContextTokens = 8192;
@@ -608,77 +566,6 @@ export class LlamaCppEngine implements InferenceEngine {
     this.#logger.error({ engine: this.id, error: errorMessage(error) }, 'llama.cpp engine call failed');
     return new EngineFailure('internal', 'The llama.cpp engine failed to process the request.', { cause: error });
   }
-}
-
-function toChatModelFunctions(tools: readonly ToolDefinition[]): ChatModelFunctions {
-  const functions: { [name: string]: { description?: string; params?: ReturnType<typeof toGbnfJsonSchema> } } = {};
-  for (const tool of tools) {
-    const params = toGbnfJsonSchema(toolParameters(tool), { param: 'tools', isStrict: tool.strict === true });
-    functions[tool.name] = tool.description === undefined ? { params } : { description: tool.description, params };
-  }
-  return functions;
-}
-
-// An empty parameters schema means "no arguments" for a tool, as in OpenAI's API, not "any JSON value".
-function toolParameters(tool: ToolDefinition): JsonSchema {
-  return Object.keys(tool.parameters).length === 0 ? { type: 'object', properties: {} } : tool.parameters;
-}
-
-function toSampling(request: SamplingOptions, maxTokens: number): {
-  temperature: number;
-  topP?: number;
-  seed?: number;
-  maxTokens: number;
-  customStopTriggers?: string[];
-  repeatPenalty: false | LLamaContextualRepeatPenalty;
-} {
-  const stop = (request.stop ?? []).filter((trigger) => trigger !== '');
-  const hasPenalty = (request.presencePenalty ?? 0) !== 0 || (request.frequencyPenalty ?? 0) !== 0;
-  return {
-    temperature: request.temperature ?? defaultTemperature,
-    ...(request.topP === undefined ? {} : { topP: request.topP }),
-    ...(request.seed === undefined ? {} : { seed: request.seed }),
-    maxTokens,
-    ...(stop.length === 0 ? {} : { customStopTriggers: stop }),
-    // node-llama-cpp applies a 1.1 repeat penalty unless told otherwise; OpenAI semantics have none by default.
-    repeatPenalty: hasPenalty ? { penalty: 1, presencePenalty: request.presencePenalty ?? 0, frequencyPenalty: request.frequencyPenalty ?? 0 } : false,
-  };
-}
-
-/**
- * Refuse what cannot fit (API-2) and bound generation by the room left, so llama.cpp never shifts the
- * context (which would silently drop the start of the prompt). One cell stays free, as LlamaChat requires.
- */
-function resolveMaxTokens(contextWindow: number, promptTokens: number, requested: number | undefined, promptParam: string): number {
-  const room = contextWindow - promptTokens - 1;
-  if (room < 1) {
-    throw new EngineFailure(
-      'context_length_exceeded',
-      `This model's maximum context length is ${contextWindow} tokens. However, your prompt uses ${promptTokens} tokens. Please reduce the length of the prompt.`,
-      { param: promptParam },
-    );
-  }
-  if (requested === undefined) return room;
-  if (!Number.isInteger(requested) || requested < 1) throw new EngineFailure('invalid_request', '`max_tokens` must be a positive integer.', { param: 'max_tokens' });
-  if (requested > room) {
-    throw new EngineFailure(
-      'context_length_exceeded',
-      `This model's maximum context length is ${contextWindow} tokens. However, you requested ${promptTokens + requested} tokens (${promptTokens} in the prompt, ${requested} in the completion). Please reduce the length of the prompt or completion.`,
-      { param: promptParam },
-    );
-  }
-  return requested;
-}
-
-/** LlamaCompletion prepends the model's beginning token the way llama.cpp's tokenizer would; count it the same way. */
-function countCompletionPromptTokens(model: LlamaModel, prompt: string): number {
-  const vocabularyType = model.vocabularyType;
-  const hasBeginningToken =
-    vocabularyType === LlamaVocabularyType.wpm
-      ? model.tokens.bos !== null
-      : vocabularyType !== LlamaVocabularyType.rwkv && vocabularyType !== LlamaVocabularyType.ugm && model.tokens.shouldPrependBosToken && model.tokens.bos !== null;
-  const tokens = model.tokenize(prompt, false, hasBeginningToken ? 'trimLeadingSpace' : undefined);
-  return tokens.length + (hasBeginningToken ? 1 : 0);
 }
 
 function shortenVector(vector: number[], dimensions: number | undefined): number[] {
