@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describeEngineContract } from '@charter/testing';
-import { createLlamaCppEngine } from './llama-cpp-engine.js';
+import { createLlamaCppEngine } from './create-llama-cpp-engine.js';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../../..');
 const modelPath = process.env.CHARTER_TEST_MODEL ?? path.resolve(repositoryRoot, '../shared/models/stories260K.gguf');

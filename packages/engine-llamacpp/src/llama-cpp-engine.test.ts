@@ -2,7 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineFailure, type ChatRequest, type GenerationEvent, type ToolCallDelta } from '@charter/engine-spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLlamaCppEngine, type LlamaCppEngine } from './llama-cpp-engine.js';
+import { createLlamaCppEngine } from './create-llama-cpp-engine.js';
+import type { LlamaCppEngine } from './llama-cpp-engine.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const modelPath = process.env.CHARTER_TEST_MODEL ?? path.resolve(repoRoot, '../shared/models/stories260K.gguf');

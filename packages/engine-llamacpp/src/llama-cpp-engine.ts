@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import {
   EngineFailure,
   type ChatRequest,
@@ -18,47 +17,28 @@ import {
 } from '@charter/engine-spec';
 import {
   DisposedError,
-  getLlama,
   InsufficientMemoryError,
   LlamaChat,
   LlamaCompletion,
-  LlamaLogLevel,
-  resolveChatWrapper,
   type ChatHistoryItem,
   type ChatModelFunctions,
-  type ChatWrapper,
   type GbnfJsonSchema,
   type Llama,
-  type LlamaContext,
   type LlamaContextSequence,
   type LlamaEmbeddingContext,
   type LlamaGrammar,
-  type LlamaModel,
 } from 'node-llama-cpp';
-import type { LlamaCppEngineLogger, LlamaCppEngineOptions, LlamaCppModelOptions } from './engine-options.js';
+import type { LlamaCppEngineLogger } from './engine-options.js';
+import { errorMessage } from './error-message.js';
 import { EventChannel } from './event-channel.js';
+import type { LoadedModel } from './loaded-model.js';
 import { countCompletionPromptTokens, resolveMaxTokens, toChatModelFunctions, toolParameters, toSampling } from './generation-parameters.js';
-import { SequencePool } from './sequence-pool.js';
 import { toChatHistory } from './to-chat-history.js';
 import { toGbnfJsonSchema } from './to-gbnf-json-schema.js';
 import { Utf8SafeText } from './utf8-safe-text.js';
 
-const defaultParallelSequences = 4;
-const defaultMaxQueue = 16;
 const maxEmbeddingContextTokens = 8192;
 const grammarCacheSize = 64;
-
-interface LoadedModel {
-  readonly options: LlamaCppModelOptions;
-  readonly model: LlamaModel;
-  readonly context: LlamaContext;
-  readonly chatWrapper: ChatWrapper;
-  readonly pool: SequencePool<LlamaContextSequence>;
-  readonly contextWindow: number;
-  readonly threads: number;
-  embeddingContext: Promise<LlamaEmbeddingContext> | undefined;
-  embeddingQueue: Promise<unknown>;
-}
 
 /** What a generation job tells the shared streaming loop when it has finished. */
 interface JobOutcome {
@@ -87,110 +67,9 @@ interface ChatPlan {
 }
 
 /**
- * Build a {@link LlamaCppEngine}: loads llama.cpp (CPU prebuilt binary only: it never downloads or
- * compiles), every model, and one context per model with `parallelSequences` sequences.
- */
-export async function createLlamaCppEngine(options: LlamaCppEngineOptions): Promise<LlamaCppEngine> {
-  if (options.models.length === 0) throw new Error('The llama.cpp engine needs at least one model.');
-  const names = new Set<string>();
-  for (const model of options.models) {
-    if (names.has(model.name)) throw new Error(`Model name "${model.name}" is configured twice.`);
-    names.add(model.name);
-  }
-  const logger = options.logger ?? silentLogger;
-  const defaultThreads = positiveInteger(options.threads, 'threads') ?? os.availableParallelism();
-  const threadsPerModel = options.models.map((model) => positiveInteger(model.threads, `threads of ${model.name}`) ?? defaultThreads);
-  let llama: Llama;
-  try {
-    llama = await getLlama({
-      gpu: false,
-      build: 'never',
-      skipDownload: true,
-      usePrebuiltBinaries: true,
-      progressLogs: false,
-      // node-llama-cpp's CPU default is max(4, math cores) threads. On a 2-core machine that oversubscribes
-      // the CPU: measured 0.7-1.6 tokens/s against 8-96 with 2 threads (stories260K on a shared host).
-      // So the cap is what the models are given, by default the machine's cores.
-      maxThreads: Math.max(...threadsPerModel),
-      logLevel: LlamaLogLevel.warn,
-      logger: (level, message) => forwardLlamaLog(logger, level, message),
-    });
-  } catch (error) {
-    throw new Error(`Could not load the llama.cpp CPU binary (prebuilt @node-llama-cpp/<platform> package): ${errorMessage(error)}`, { cause: error });
-  }
-  const loaded: LoadedModel[] = [];
-  try {
-    for (const [index, modelOptions] of options.models.entries()) {
-      loaded.push(await loadModel(llama, modelOptions, threadsPerModel[index]!, options, logger));
-    }
-  } catch (error) {
-    await Promise.allSettled(loaded.map((model) => model.context.dispose()));
-    await llama.dispose().catch(() => {});
-    throw error;
-  }
-  return new LlamaCppEngine(options.id ?? 'llamacpp', llama, loaded, logger);
-}
-
-async function loadModel(
-  llama: Llama,
-  options: LlamaCppModelOptions,
-  threads: number,
-  engineOptions: LlamaCppEngineOptions,
-  logger: LlamaCppEngineLogger,
-): Promise<LoadedModel> {
-  const parallelSequences = positiveInteger(options.parallelSequences ?? engineOptions.parallelSequences, 'parallelSequences') ?? defaultParallelSequences;
-  const maxQueue = options.maxQueue ?? engineOptions.maxQueue ?? defaultMaxQueue;
-  if (!Number.isInteger(maxQueue) || maxQueue < 0) throw new Error(`maxQueue must be a non-negative integer, got ${maxQueue}.`);
-  const contextWindow = positiveInteger(options.contextWindow, `contextWindow of ${options.name}`);
-  const startedAt = performance.now();
-  let model: LlamaModel;
-  try {
-    model = await llama.loadModel({ modelPath: options.modelPath });
-  } catch (error) {
-    throw new Error(`Could not load model "${options.name}" from ${options.modelPath}: ${errorMessage(error)}`, { cause: error });
-  }
-  try {
-    const context = await model.createContext({
-      sequences: parallelSequences,
-      // Without a configured window, take the training context but let node-llama-cpp shrink it to fit RAM.
-      contextSize: contextWindow ?? { max: model.trainContextSize },
-      threads,
-    });
-    const sequences = Array.from({ length: parallelSequences }, () => context.getSequence());
-    const loadedModel: LoadedModel = {
-      options,
-      model,
-      context,
-      chatWrapper: resolveChatWrapper(model),
-      pool: new SequencePool(sequences, { maxQueue }),
-      contextWindow: Math.min(contextWindow ?? context.contextSize, context.contextSize),
-      threads,
-      embeddingContext: undefined,
-      embeddingQueue: Promise.resolve(),
-    };
-    logger.info(
-      {
-        model: options.name,
-        contextWindow: loadedModel.contextWindow,
-        parallelSequences,
-        maxQueue,
-        threads,
-        chatWrapper: loadedModel.chatWrapper.wrapperName,
-        loadMs: Math.round(performance.now() - startedAt),
-      },
-      'llama.cpp model loaded',
-    );
-    return loadedModel;
-  } catch (error) {
-    await model.dispose().catch(() => {});
-    throw new Error(`Could not create a context for model "${options.name}": ${errorMessage(error)}`, { cause: error });
-  }
-}
-
-/**
  * The embedded inference engine: GGUF models run in-process through node-llama-cpp. Each model has one
- * context whose sequences are handed to requests by a bounded FIFO {@link SequencePool}, so concurrent
- * requests are batched together. Create it with {@link createLlamaCppEngine}.
+ * context whose sequences are handed to requests by a bounded FIFO `SequencePool`, so concurrent
+ * requests are batched together. Create it with `createLlamaCppEngine`.
  */
 export class LlamaCppEngine implements InferenceEngine {
   readonly id: string;
@@ -203,7 +82,7 @@ export class LlamaCppEngine implements InferenceEngine {
   #isClosed = false;
   #closing: Promise<void> | undefined;
 
-  /** Use {@link createLlamaCppEngine}; the constructor takes already loaded models. */
+  /** Use `createLlamaCppEngine`; the constructor takes already loaded models. */
   constructor(id: string, llama: Llama, models: readonly LoadedModel[], logger: LlamaCppEngineLogger) {
     this.id = id;
     this.#llama = llama;
@@ -595,21 +474,3 @@ function abortedFailure(signal: AbortSignal): EngineFailure {
   return new EngineFailure('aborted', 'The request was aborted.', { cause: reason });
 }
 
-function positiveInteger(value: number | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}.`);
-  return value;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function forwardLlamaLog(logger: LlamaCppEngineLogger, level: LlamaLogLevel, message: string): void {
-  const text = message.trim();
-  if (text === '') return;
-  if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) logger.error({ source: 'llama.cpp' }, text);
-  else if (level === LlamaLogLevel.warn) logger.warn({ source: 'llama.cpp' }, text);
-}
-
-const silentLogger: LlamaCppEngineLogger = { info: () => {}, warn: () => {}, error: () => {} };
